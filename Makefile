@@ -1,0 +1,46 @@
+# The two commands of the README: `make generate` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.specwright-installed
+GENERATED := $(sort $(wildcard generated/*/pyproject.toml))
+
+.PHONY: generate test lint typecheck drift pytest bench setup clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+# the generator and the runtime (editable), with the test tools
+$(STAMP): $(PY) pyproject.toml specwright-runtime/pyproject.toml
+	$(PY) -m pip install -q -e ".[dev]" -e ./specwright-runtime
+	touch $(STAMP)
+
+# every generated package, editable, with its own dependencies
+setup: $(STAMP)
+	$(PY) -m pip install -q $(foreach p,$(GENERATED),-e ./$(dir $(p)))
+
+generate: $(STAMP)
+	$(PY) -m generator validate
+	$(PY) -m generator generate
+	$(MAKE) --no-print-directory setup
+
+lint: setup
+	$(VENV)/bin/ruff check generator specwright-runtime generated tests bench
+
+typecheck: setup
+	$(VENV)/bin/mypy generator specwright-runtime/src/specwright_runtime $(foreach p,$(GENERATED),$(dir $(p)))
+
+drift: setup
+	$(PY) -m generator check
+
+pytest: setup
+	$(PY) -m pytest
+
+test: lint typecheck drift pytest
+
+bench: setup
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,241 @@
+"""Build the API model (IR) from a validated, bundled spec."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .datamodels import model_index
+from .ir import Api, Body, Operation, Paging, Param, Response, SecurityScheme
+from .loader import LoadedSpec
+from .naming import operation_method_name, snake
+from .schema_types import TypeMapper, is_json_media
+from .validate import operations
+
+_PAGING_STYLE = {"offsetLimit": "offset", "cursor": "cursor", "url": "link"}
+
+
+def build_api(spec: LoadedSpec, models_code: str) -> Api:
+    """The IR of ``spec``; ``models_code`` is the generated models module."""
+    doc = spec.document
+    schema_names = list(((doc.get("components") or {}).get("schemas") or {}).keys())
+    models = model_index(models_code, schema_names)
+    mapper = TypeMapper(doc, {m.schema_name: m.class_name for m in models})
+    default_security = _security_keys(doc.get("security"))
+    ops = tuple(
+        _operation(mapper, doc, path, method, op, default_security) for path, method, op in operations(doc)
+    )
+    info = doc.get("info") or {}
+    servers = doc.get("servers") or [{}]
+    return Api(
+        title=str(info.get("title", "")),
+        version=str(info.get("version", "")),
+        description=str(info.get("description", "")).strip(),
+        server_url=_server_url(servers[0]),
+        operations=ops,
+        schemes=_schemes(doc),
+        default_security=default_security,
+        models=models,
+        models_code=models_code,
+        spec_path=spec.display_path,
+        spec_hash=spec.sha256,
+    )
+
+
+def _server_url(server: dict[str, Any]) -> str:
+    url = str(server.get("url", ""))
+    for name, var in (server.get("variables") or {}).items():
+        url = url.replace("{" + name + "}", str(var.get("default", "")))
+    return url.rstrip("/")
+
+
+def _security_keys(requirements: Any) -> tuple[str, ...]:
+    keys: list[str] = []
+    for requirement in requirements or []:
+        for key in requirement or {}:
+            if key not in keys:
+                keys.append(key)
+    return tuple(keys)
+
+
+def _schemes(doc: dict[str, Any]) -> tuple[SecurityScheme, ...]:
+    out = []
+    for key, raw in ((doc.get("components") or {}).get("securitySchemes") or {}).items():
+        kind = raw.get("type")
+        desc = str(raw.get("description", ""))
+        if kind == "http":
+            scheme = str(raw.get("scheme", "")).lower()
+            out.append(SecurityScheme(key, "http-basic" if scheme == "basic" else "http-bearer", desc))
+        elif kind == "apiKey":
+            out.append(SecurityScheme(key, "api-key", desc, header=raw.get("name"), location=raw.get("in")))
+        elif kind == "oauth2":
+            flows = raw.get("flows") or {}
+            token_url = next(
+                (flows[f].get("tokenUrl") for f in ("password", "clientCredentials", "authorizationCode") if f in flows),
+                None,
+            )
+            out.append(SecurityScheme(key, "oauth2", desc, token_url=token_url, flows=tuple(sorted(flows))))
+        elif kind == "openIdConnect":
+            out.append(SecurityScheme(key, "openid-connect", desc, openid_url=raw.get("openIdConnectUrl")))
+    return tuple(out)
+
+
+def _operation(
+    mapper: TypeMapper, doc: dict[str, Any], path: str, method: str, op: dict[str, Any], default_security: tuple[str, ...]
+) -> Operation:
+    item = (doc.get("paths") or {}).get(path) or {}
+    params = _params(mapper, list(item.get("parameters") or []) + list(op.get("parameters") or []))
+    body = _body(mapper, op)
+    responses = op.get("responses") or {}
+    success_codes = sorted(c for c in responses if str(c).startswith("2"))
+    success = (
+        _response(mapper, success_codes[0], responses[success_codes[0]])
+        if success_codes
+        else Response("200", "empty", None, "None")
+    )
+    errors = tuple(
+        _response(mapper, str(code), responses[code])
+        for code in sorted(responses, key=str)
+        if not str(code).startswith(("1", "2", "3"))
+    )
+    security = _security_keys(op["security"]) if "security" in op else default_security
+    paging = _paging(op, params, success)
+    retries = op.get("x-speakeasy-retries")
+    idempotent = None
+    if isinstance(retries, dict):
+        idempotent = retries.get("strategy") != "none"
+    tags = tuple(str(t) for t in op.get("tags") or ())
+    return Operation(
+        operation_id=str(op.get("operationId") or operation_method_name(op, method, path)),
+        py_name=operation_method_name(op, method, path),
+        method=method.upper(),
+        path=path,
+        summary=str(op.get("summary", "")).strip(),
+        description=str(op.get("description", "")).strip(),
+        params=params,
+        body=body,
+        success=success,
+        errors=errors,
+        security=security,
+        tags=tags,
+        group=op.get("x-speakeasy-group"),
+        paging=paging,
+        idempotent=idempotent,
+        deprecated=bool(op.get("deprecated", False)),
+    )
+
+
+def _params(mapper: TypeMapper, raw_params: list[Any]) -> tuple[Param, ...]:
+    merged: dict[tuple[str, str], dict[str, Any]] = {}
+    for raw in raw_params:
+        param = mapper.deref(raw)
+        if isinstance(param, dict) and "name" in param and "in" in param:
+            merged[(param["in"], param["name"])] = param  # operation level overrides path level
+    out = []
+    used: set[str] = set()
+    for (location, name), param in merged.items():
+        schema = param.get("schema") or {}
+        py_name = snake(name)
+        while py_name in used:
+            py_name += "_"
+        used.add(py_name)
+        annotation = mapper.annotation(schema)
+        if annotation.startswith("models.") and _is_enum(mapper, schema):
+            annotation = f"{annotation} | str"
+        out.append(
+            Param(
+                name=name,
+                py_name=py_name,
+                location=location,  # type: ignore[arg-type]  # validated by openapi-spec-validator
+                type_expr=annotation,
+                required=bool(param.get("required", location == "path")),
+                default=mapper.default_literal(schema),
+                description=" ".join(str(param.get("description", "")).split()),
+                deprecated=bool(param.get("deprecated", False)),
+            )
+        )
+    return tuple(out)
+
+
+def _is_enum(mapper: TypeMapper, schema: Any) -> bool:
+    target = mapper.deref(schema)
+    return isinstance(target, dict) and "enum" in target
+
+
+def _body(mapper: TypeMapper, op: dict[str, Any]) -> Body | None:
+    raw = mapper.deref(op.get("requestBody"))
+    if not isinstance(raw, dict):
+        return None
+    content = raw.get("content") or {}
+    if not content:
+        return None
+    media = next((m for m in content if is_json_media(m)), None) or next(iter(content))
+    schema = (content.get(media) or {}).get("schema") or {}
+    base = media.split(";")[0].strip().lower()
+    if is_json_media(media):
+        kind = "json"
+    elif base == "application/x-www-form-urlencoded":
+        kind = "form"
+    elif base.startswith("multipart/"):
+        kind = "multipart"
+    elif base.startswith("text/"):
+        kind = "text"
+    else:
+        kind = "binary"
+    annotation = mapper.annotation(schema)
+    if kind in ("json", "form", "multipart") and annotation.startswith("models."):
+        annotation = f"{annotation} | Mapping[str, Any]"
+    elif kind == "binary":
+        annotation = "bytes"
+    elif kind == "text":
+        annotation = "str"
+    name = op.get("x-codegen-request-body-name") or "body"
+    return Body(
+        py_name=str(name),
+        kind=kind,  # type: ignore[arg-type]
+        media_type=media,
+        type_expr=annotation,
+        required=bool(raw.get("required", False)),
+        description=" ".join(str(raw.get("description", "")).split()),
+    )
+
+
+def _response(mapper: TypeMapper, status: str, raw: Any) -> Response:
+    raw = mapper.deref(raw) or {}
+    content = raw.get("content") or {}
+    description = " ".join(str(raw.get("description", "")).split())
+    if not content:
+        return Response(status, "empty", None, "None", description)
+    media = next((m for m in content if is_json_media(m)), None)
+    if media is not None:
+        schema = (content.get(media) or {}).get("schema")
+        return Response(status, "json", media, mapper.annotation(schema), description)
+    media = next(iter(content))
+    if media.lower().startswith("text/"):
+        return Response(status, "text", media, "str", description)
+    return Response(status, "binary", media, "bytes", description)
+
+
+def _paging(op: dict[str, Any], params: tuple[Param, ...], success: Response) -> Paging | None:
+    raw = op.get("x-speakeasy-pagination")
+    if not isinstance(raw, dict):
+        return None
+    by_wire = {p.name: p.py_name for p in params}
+    inputs = {i["type"]: by_wire.get(i["name"]) for i in raw.get("inputs") or []}
+    outputs = raw.get("outputs") or {}
+    style = _PAGING_STYLE[raw["type"]]
+    if style == "offset" and "page" in inputs and "offset" not in inputs:
+        style = "page"
+    position = inputs.get("offset") or inputs.get("page") or inputs.get("cursor")
+    results = str(outputs.get("results", "$"))
+    item = "Any"
+    if results == "$" and success.type_expr.startswith("list[") and success.type_expr.endswith("]"):
+        item = success.type_expr[5:-1]
+    return Paging(
+        style=style,  # type: ignore[arg-type]
+        position_param=position,
+        limit_param=inputs.get("limit"),
+        results_path=results,
+        next_path=outputs.get("nextCursor") or outputs.get("nextUrl"),
+        total_path=outputs.get("totalItems"),
+        item_type=item,
+    )

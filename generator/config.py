@@ -1,0 +1,126 @@
+"""Per-API generator settings (``apis.toml``) and the project layout."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .naming import pascal
+
+CONFIG_FILE = "apis.toml"
+
+
+@dataclass(frozen=True)
+class ErrorNames:
+    """Class names of a package's exceptions."""
+
+    base: str
+    status: str
+    auth: str
+    connection: str
+    timeout: str
+    response: str
+
+
+@dataclass(frozen=True)
+class PackageConfig:
+    """How one API becomes one package."""
+
+    key: str
+    spec: Path
+    package: str  # import name, e.g. "grad300_client"
+    distribution: str
+    version: str = "0.1.0"
+    description: str = ""
+    title: str | None = None  # short API name used in messages
+    template: str | None = None  # templates/apis/<template>/
+    dependencies: tuple[str, ...] = ()
+    api_class: str = ""
+    models_module: str = "models"
+    errors_module: str = "errors"
+    errors: ErrorNames = field(default_factory=lambda: default_errors("Api"))
+    extra: dict[str, Any] = field(default_factory=dict)  # free settings for per-API templates
+
+    @property
+    def async_api_class(self) -> str:
+        return f"Async{self.api_class}"
+
+
+def default_errors(prefix: str) -> ErrorNames:
+    return ErrorNames(
+        base=f"{prefix}Error",
+        status=f"{prefix}APIError",
+        auth=f"{prefix}AuthenticationError",
+        connection=f"{prefix}ConnectionError",
+        timeout=f"{prefix}TimeoutError",
+        response=f"{prefix}ResponseError",
+    )
+
+
+def package_config(key: str, spec: Path, raw: dict[str, Any]) -> PackageConfig:
+    """Settings from one ``[apis.<key>]`` table (or just a package name), with defaults."""
+    package = str(raw.get("package") or key.replace("-", "_"))
+    prefix = pascal(str(raw.get("prefix") or package.split(".")[-1]))
+    error_raw = raw.get("errors") or {}
+    defaults = default_errors(prefix)
+    errors = ErrorNames(**{name: str(error_raw.get(name, getattr(defaults, name))) for name in defaults.__dataclass_fields__})
+    return PackageConfig(
+        key=key,
+        spec=spec,
+        package=package,
+        distribution=str(raw.get("distribution") or package.replace("_", "-").replace(".", "-")),
+        version=str(raw.get("version", "0.1.0")),
+        description=str(raw.get("description", "")),
+        title=raw.get("title"),
+        template=raw.get("template"),
+        dependencies=tuple(raw.get("dependencies") or ()),
+        api_class=str(raw.get("api_class") or f"{prefix}Api"),
+        models_module=str(raw.get("models_module", "models")),
+        errors_module=str(raw.get("errors_module", "errors")),
+        errors=errors,
+        extra=dict(raw.get("extra") or {}),
+    )
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where specs, templates and generated packages live."""
+
+    root: Path
+    apis: tuple[PackageConfig, ...]
+
+    @property
+    def templates(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def generated(self) -> Path:
+        return self.root / "generated"
+
+    def api(self, key: str) -> PackageConfig:
+        for api in self.apis:
+            if key in (api.key, api.package, api.distribution):
+                return api
+        names = ", ".join(a.key for a in self.apis)
+        raise KeyError(f"unknown API {key!r}; known: {names}")
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The nearest folder at or above ``start`` holding ``apis.toml``."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    raise FileNotFoundError(f"no {CONFIG_FILE} found at or above {here}")
+
+
+def load_project(root: Path | None = None) -> Project:
+    """Read ``apis.toml``."""
+    base = root or find_root()
+    data = tomllib.loads((base / CONFIG_FILE).read_text(encoding="utf-8"))
+    apis = tuple(
+        package_config(key, base / str(raw["spec"]), raw) for key, raw in sorted((data.get("apis") or {}).items())
+    )
+    return Project(base, apis)

@@ -1,0 +1,170 @@
+"""The API model: the one contract between OpenAPI and the templates.
+
+Built from a resolved spec by :mod:`generator.build`; templates read only these objects.
+Everything is frozen and ordered, so rendering is deterministic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+ParamLocation = Literal["path", "query", "header", "cookie"]
+BodyKind = Literal["json", "form", "multipart", "binary", "text"]
+ResponseKind = Literal["json", "binary", "text", "empty"]
+SchemeKind = Literal["http-bearer", "http-basic", "api-key", "oauth2", "openid-connect"]
+PagingStyle = Literal["offset", "page", "cursor", "link"]
+
+
+@dataclass(frozen=True)
+class Param:
+    """One operation parameter."""
+
+    name: str  # on the wire
+    py_name: str
+    location: ParamLocation
+    type_expr: str  # Python annotation, models referenced as ``models.X``
+    required: bool
+    default: str | None = None  # Python literal of the schema default
+    description: str = ""
+    deprecated: bool = False
+
+
+@dataclass(frozen=True)
+class Body:
+    """The request body of an operation."""
+
+    py_name: str
+    kind: BodyKind
+    media_type: str
+    type_expr: str
+    required: bool
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Response:
+    """One documented response."""
+
+    status: str  # "200", "4XX", "default"
+    kind: ResponseKind
+    media_type: str | None
+    type_expr: str  # "None" for empty bodies
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Paging:
+    """How an operation pages, from ``x-speakeasy-pagination``."""
+
+    style: PagingStyle
+    position_param: str | None  # py name of offset/page/cursor parameter
+    limit_param: str | None  # py name of the page size parameter
+    results_path: str = "$"
+    next_path: str | None = None  # cursor or next-URL path in the response
+    total_path: str | None = None  # total items in the response
+    item_type: str = "Any"
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One HTTP operation and the methods generated for it."""
+
+    operation_id: str
+    py_name: str
+    method: str  # upper case
+    path: str
+    summary: str
+    description: str
+    params: tuple[Param, ...]
+    body: Body | None
+    success: Response
+    errors: tuple[Response, ...]
+    security: tuple[str, ...]  # scheme keys; empty = anonymous
+    tags: tuple[str, ...] = ()
+    group: str | None = None
+    paging: Paging | None = None
+    idempotent: bool | None = None  # None: by method
+    deprecated: bool = False
+
+    @property
+    def path_params(self) -> tuple[Param, ...]:
+        return tuple(p for p in self.params if p.location == "path")
+
+    @property
+    def query_params(self) -> tuple[Param, ...]:
+        return tuple(p for p in self.params if p.location == "query")
+
+    @property
+    def header_params(self) -> tuple[Param, ...]:
+        return tuple(p for p in self.params if p.location == "header")
+
+    @property
+    def positional(self) -> tuple[Param, ...]:
+        """Required path parameters, passed positionally in path order."""
+        return self.path_params
+
+    @property
+    def keyword(self) -> tuple[Param, ...]:
+        """Everything else, keyword-only: required ones first."""
+        rest = [p for p in self.params if p.location != "path"]
+        return tuple(sorted(rest, key=lambda p: not p.required))
+
+
+@dataclass(frozen=True)
+class SecurityScheme:
+    """A ``components.securitySchemes`` entry, reduced to what the runtime needs."""
+
+    key: str
+    kind: SchemeKind
+    description: str = ""
+    header: str | None = None  # api-key: header/query name
+    location: str | None = None  # api-key: header | query | cookie
+    token_url: str | None = None  # oauth2 password / client credentials
+    flows: tuple[str, ...] = ()  # oauth2 flow names present
+    openid_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Model:
+    """A generated pydantic model or enum, for docs and the API surface."""
+
+    schema_name: str
+    class_name: str
+    fields: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Api:
+    """Everything the templates need to render one client package."""
+
+    title: str
+    version: str
+    description: str
+    server_url: str
+    operations: tuple[Operation, ...]
+    schemes: tuple[SecurityScheme, ...]
+    default_security: tuple[str, ...]
+    models: tuple[Model, ...] = ()
+    models_code: str = ""
+    spec_path: str = ""
+    spec_hash: str = ""
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def primary_scheme(self) -> SecurityScheme | None:
+        """The scheme the client's ``token``/``login`` helpers drive."""
+        keys = self.default_security or tuple(k for op in self.operations for k in op.security)
+        for key in keys:
+            for scheme in self.schemes:
+                if scheme.key == key:
+                    return scheme
+        return self.schemes[0] if self.schemes else None
+
+    @property
+    def has_paging(self) -> bool:
+        return any(op.paging for op in self.operations)
+
+    @property
+    def has_downloads(self) -> bool:
+        return any(op.success.kind == "binary" for op in self.operations)

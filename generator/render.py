@@ -1,0 +1,183 @@
+"""Render a package's files from Jinja templates (pure: strings in, strings out)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .config import PackageConfig
+from .ir import Api, Operation, Param
+
+TWIN_PREFIX = "twin_"
+
+
+@dataclass(frozen=True)
+class TemplateFile:
+    """One template and where its output goes inside the distribution folder."""
+
+    template: str  # loader name, e.g. "apis/grad300/package/conf.py.jinja"
+    output: str  # e.g. "grad300_client/conf.py"
+    async_: bool = False
+
+
+def environment(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    env.filters["docstring"] = docstring
+    env.filters["pyrepr"] = repr
+    env.globals.update(
+        signature=signature,
+        call_args=call_args,
+        return_type=return_type,
+        param_doc=param_doc,
+        api_uses=api_uses,
+    )
+    return env
+
+
+def docstring(text: str, indent: int = 4) -> str:
+    """Text safe inside a triple-quoted docstring, continuation lines indented."""
+    cleaned = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').strip()
+    pad = " " * indent
+    return "\n".join((pad + line if line.strip() and i else line.rstrip()) for i, line in enumerate(cleaned.splitlines()))
+
+
+def _param_decl(p: Param) -> str:
+    if p.required:
+        return f"{p.py_name}: {p.type_expr}"
+    annotation = p.type_expr if p.default is not None and p.default != "None" else _optional(p.type_expr)
+    return f"{p.py_name}: {annotation} = {p.default if p.default is not None else 'None'}"
+
+
+def _optional(annotation: str) -> str:
+    if annotation == "Any" or annotation.endswith("| None") or annotation == "None":
+        return annotation
+    return f"{annotation} | None"
+
+
+def signature(op: Operation, *, extra: tuple[str, ...] = (), skip: tuple[str, ...] = ()) -> str:
+    """Parameter list after ``self``: path parameters positional, the rest keyword-only."""
+    parts = [_param_decl(p) for p in op.positional if p.py_name not in skip]
+    keyword = [_param_decl(p) for p in op.keyword if p.py_name not in skip]
+    if op.body is not None:
+        body = op.body
+        decl = f"{body.py_name}: {body.type_expr}" if body.required else f"{body.py_name}: {_optional(body.type_expr)} = None"
+        (parts if body.required else keyword).append(decl)
+    keyword.extend(extra)
+    keyword.append("request_options: RequestOptions | None = None")
+    if keyword:
+        parts.append("*")
+        parts.extend(keyword)
+    return ", ".join(["self", *parts])
+
+
+def call_args(op: Operation, **override: str) -> str:
+    """Arguments forwarding every parameter by name (for wrappers)."""
+    names = [p.py_name for p in op.positional] + [p.py_name for p in op.keyword]
+    if op.body is not None:
+        names.append(op.body.py_name)
+    args = [f"{n}={override.get(n, n)}" for n in names]
+    args.append(f"request_options={override.get('request_options', 'request_options')}")
+    return ", ".join(args)
+
+
+def return_type(op: Operation) -> str:
+    return op.success.type_expr
+
+
+def param_doc(op: Operation) -> list[tuple[str, str]]:
+    """(name, description) for the docstring's Args section."""
+    rows = [(p.py_name, p.description or f"{p.location} parameter ``{p.name}``.") for p in op.positional]
+    rows += [(p.py_name, p.description or f"{p.location} parameter ``{p.name}``.") for p in op.keyword]
+    if op.body is not None:
+        rows.append((op.body.py_name, op.body.description or f"Request body ({op.body.media_type})."))
+    return rows
+
+
+def template_files(templates: Path, cfg: PackageConfig) -> list[TemplateFile]:
+    """Base templates, overridden or extended by the API's own folder when it has one."""
+    pkg_dir = cfg.package.replace(".", "/")
+    chosen: dict[str, str] = {}
+    base = templates / "base"
+    for path in sorted(base.rglob("*.jinja")):
+        if path.name.startswith("_"):
+            continue
+        chosen[path.relative_to(base).as_posix()] = "base/" + path.relative_to(base).as_posix()
+    if cfg.template:
+        own = templates / "apis" / cfg.template
+        if not own.is_dir():
+            raise FileNotFoundError(f"per-API template folder not found: {own}")
+        for path in sorted(own.rglob("*.jinja")):
+            if path.name.startswith("_") and not path.name.startswith("__"):
+                continue
+            rel = path.relative_to(own).as_posix()
+            chosen[rel] = f"apis/{cfg.template}/{rel}"
+    files: list[TemplateFile] = []
+    for rel, name in sorted(chosen.items()):
+        out = rel.removesuffix(".jinja")
+        if out == "package/errors.py":
+            out = f"package/{cfg.errors_module}.py"
+        folder, _, filename = out.rpartition("/")
+        folder = folder.replace("package", pkg_dir, 1) if folder.startswith("package") else folder
+        prefix = f"{folder}/" if folder else ""
+        if filename.startswith(TWIN_PREFIX):
+            plain = filename[len(TWIN_PREFIX):]
+            files.append(TemplateFile(name, f"{prefix}{plain}"))
+            files.append(TemplateFile(name, f"{prefix}async_{plain}", async_=True))
+        else:
+            files.append(TemplateFile(name, f"{prefix}{filename}"))
+    return files
+
+
+def render_files(templates: Path, api: Api, cfg: PackageConfig, context: dict[str, Any]) -> dict[str, str]:
+    """Every rendered file, keyed by its path inside the distribution folder."""
+    env = environment(templates)
+    out: dict[str, str] = {}
+    for item in template_files(templates, cfg):
+        template = env.get_template(item.template)
+        out[item.output] = template.render(api=api, cfg=cfg, async_=item.async_, **context)
+    return out
+
+
+def per_api_lines(templates: Path, cfg: PackageConfig) -> int:
+    """Non-blank lines of hand-written per-API template code."""
+    if not cfg.template:
+        return 0
+    folder = templates / "apis" / cfg.template
+    return sum(
+        1
+        for path in folder.rglob("*.jinja")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    )
+
+
+@dataclass(frozen=True)
+class Uses:
+    """Which optional names a client module needs to import."""
+
+    datetime: bool
+    date: bool
+    unset: bool
+
+    @property
+    def datetime_names(self) -> list[str]:
+        return [n for n in ("date", "datetime") if getattr(self, n)]
+
+
+def api_uses(api: Api) -> Uses:
+    exprs = [p.type_expr for op in api.operations for p in op.params]
+    exprs += [op.body.type_expr for op in api.operations if op.body]
+    exprs += [op.success.type_expr for op in api.operations]
+    words = {w for e in exprs for w in e.replace("[", " ").replace("]", " ").replace("|", " ").replace(",", " ").split()}
+    unset = any(op.body and op.body.kind == "json" and not op.body.required for op in api.operations)
+    return Uses(datetime="datetime" in words, date="date" in words, unset=unset)

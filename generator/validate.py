@@ -1,0 +1,185 @@
+"""Validate a bundled spec: OpenAPI itself, then our ``x-`` extensions and rules."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
+from .diagnostics import Diagnostic, pointer
+from .loader import LoadedSpec, resolve_pointer
+from .naming import operation_method_name
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+OPERATION_EXTENSIONS = (
+    "x-speakeasy-pagination",
+    "x-speakeasy-group",
+    "x-speakeasy-name-override",
+    "x-speakeasy-retries",
+    "x-codegen-request-body-name",
+)
+ROOT_EXTENSIONS = ("x-speakeasy-retries",)
+
+
+@cache
+def extension_schema() -> dict[str, Any]:
+    """The JSON Schema of our extensions (``generator/extensions.schema.json``)."""
+    text = resources.files("generator").joinpath("extensions.schema.json").read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def validate(spec: LoadedSpec) -> list[Diagnostic]:
+    """Every problem found; an empty list means the spec is fine to generate from."""
+    found = list(_openapi(spec))
+    if not found:
+        found.extend(_extensions(spec))
+        found.extend(_rules(spec))
+    return sorted(set(found))
+
+
+def _diag(spec: LoadedSpec, where: list[object] | tuple[object, ...], rule: str, message: str) -> Diagnostic:
+    file, ptr = spec.locate(pointer(list(where)))
+    return Diagnostic(file, ptr, rule, message)
+
+
+def _openapi(spec: LoadedSpec) -> Iterator[Diagnostic]:
+    doc = spec.document
+    version = str(doc.get("openapi", ""))
+    if not version.startswith(("3.0", "3.1")):
+        yield _diag(spec, ["openapi"], "openapi-version", f"need OpenAPI 3.0 or 3.1, found {version or 'none'!r}")
+        return
+    validator_cls = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
+    for error in validator_cls(doc).iter_errors():
+        path = list(getattr(error, "absolute_path", []) or [])
+        path = _anchor(doc, path, getattr(error, "instance", None))
+        rule = f"openapi:{getattr(error, 'validator', None) or 'schema'}"
+        yield _diag(spec, path, rule, getattr(error, "message", str(error)))
+
+
+def _anchor(doc: dict[str, Any], path: list[object], instance: Any) -> list[object]:
+    """Schema errors come with paths relative to the schema; find where that schema is."""
+    if not path or path[0] in doc:
+        return path
+    for prefix in _schema_locations(doc, []):
+        try:
+            node = resolve_pointer(doc, pointer(prefix + path))
+        except (KeyError, IndexError, ValueError, TypeError):
+            continue
+        if node == instance:
+            return prefix + path
+    return path
+
+
+def _schema_locations(node: Any, where: list[object]) -> Iterator[list[object]]:
+    if isinstance(node, dict):
+        yield where
+        for key in sorted(node, key=str):
+            yield from _schema_locations(node[key], [*where, key])
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _schema_locations(item, [*where, i])
+
+
+def operations(doc: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(path, method, operation) in document order."""
+    for path, item in (doc.get("paths") or {}).items():
+        if not isinstance(item, dict):
+            continue
+        for method in HTTP_METHODS:
+            op = item.get(method)
+            if isinstance(op, dict):
+                yield path, method, op
+
+
+def _extensions(spec: LoadedSpec) -> Iterator[Diagnostic]:
+    schema = extension_schema()
+    props = schema["properties"]
+
+    def check(value: Any, name: str, where: list[object]) -> Iterator[Diagnostic]:
+        sub = dict(props[name])
+        sub["$defs"] = schema["$defs"]
+        for err in jsonschema.Draft202012Validator(sub).iter_errors(value):
+            yield _diag(spec, [*where, name, *list(err.absolute_path)], f"{name}:{err.validator}", err.message)
+
+    doc = spec.document
+    for name in ROOT_EXTENSIONS:
+        if name in doc:
+            yield from check(doc[name], name, [])
+    for path, method, op in operations(doc):
+        for name in OPERATION_EXTENSIONS:
+            if name in op:
+                yield from check(op[name], name, ["paths", path, method])
+    for where, node in _schemas(doc):
+        if "x-enum-varnames" in node:
+            yield from check(node["x-enum-varnames"], "x-enum-varnames", where)
+            values = node.get("enum") or []
+            if len(values) != len(node["x-enum-varnames"]):
+                yield _diag(spec, [*where, "x-enum-varnames"], "x-enum-varnames:length", "needs one name per enum value")
+
+
+def _schemas(doc: dict[str, Any]) -> Iterator[tuple[list[object], dict[str, Any]]]:
+    for name, node in ((doc.get("components") or {}).get("schemas") or {}).items():
+        if isinstance(node, dict):
+            yield ["components", "schemas", name], node
+
+
+def _rules(spec: LoadedSpec) -> Iterator[Diagnostic]:
+    doc = spec.document
+    seen: dict[tuple[str, str], list[object]] = {}
+    for path, method, op in operations(doc):
+        where: list[object] = ["paths", path, method]
+        params = _param_names(doc, path, op)
+        name = operation_method_name(op, method, path)
+        key = (str(op.get("x-speakeasy-group", "")), name)
+        if key in seen:
+            yield _diag(spec, where, "method-name-unique", f"method name {name!r} is already used by {pointer(seen[key])}")
+        else:
+            seen[key] = where
+        paging = op.get("x-speakeasy-pagination")
+        if isinstance(paging, dict):
+            for i, item in enumerate(paging.get("inputs") or []):
+                if isinstance(item, dict) and item.get("name") not in params:
+                    yield _diag(
+                        spec,
+                        [*where, "x-speakeasy-pagination", "inputs", i, "name"],
+                        "pagination-input-exists",
+                        f"no parameter named {item.get('name')!r} in this operation",
+                    )
+            kinds = {i.get("type") for i in paging.get("inputs") or [] if isinstance(i, dict)}
+            ptype = paging.get("type")
+            outputs = paging.get("outputs") or {}
+            if ptype == "offsetLimit" and not kinds & {"offset", "page"}:
+                yield _diag(spec, [*where, "x-speakeasy-pagination"], "pagination-complete", "offsetLimit paging needs an offset or page input")
+            if ptype == "cursor" and ("cursor" not in kinds or "nextCursor" not in outputs):
+                yield _diag(spec, [*where, "x-speakeasy-pagination"], "pagination-complete", "cursor paging needs a cursor input and a nextCursor output")
+            if ptype == "url" and "nextUrl" not in outputs:
+                yield _diag(spec, [*where, "x-speakeasy-pagination"], "pagination-complete", "url paging needs a nextUrl output")
+    for key, scheme in ((doc.get("components") or {}).get("securitySchemes") or {}).items():
+        flows = scheme.get("flows") if isinstance(scheme, dict) else None
+        if isinstance(flows, dict) and "implicit" in flows and len(flows) == 1:
+            yield _diag(
+                spec,
+                ["components", "securitySchemes", key, "flows"],
+                "oauth2-flow-supported",
+                "the implicit flow cannot be used by a Python client; add authorizationCode, password or clientCredentials",
+            )
+
+
+def _param_names(doc: dict[str, Any], path: str, op: dict[str, Any]) -> set[str]:
+    names: set[str] = set()
+    item = (doc.get("paths") or {}).get(path) or {}
+    for param in list(item.get("parameters") or []) + list(op.get("parameters") or []):
+        if isinstance(param, dict) and "$ref" in param:
+            try:
+                param = resolve_pointer(doc, param["$ref"][1:])
+            except (KeyError, IndexError, ValueError):
+                continue
+        if isinstance(param, dict) and isinstance(param.get("name"), str):
+            names.add(param["name"])
+    return names

@@ -1,0 +1,314 @@
+"""Authentication flows as ``httpx.Auth`` objects.
+
+Secrets are held in private attributes and never appear in ``repr()``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import AsyncGenerator, Generator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import httpx
+import jwt
+
+from .errors import TokenEndpointError, parse_body
+from .redact import redact_url
+
+
+class BearerAuth(httpx.Auth):
+    """A static bearer token that can be replaced or cleared."""
+
+    def __init__(self, token: str | None = None, *, header: str = "Authorization", scheme: str = "Bearer") -> None:
+        self._token = token or None
+        self._header = header
+        self._scheme = scheme
+
+    @property
+    def token(self) -> str | None:
+        """The current token."""
+        return self._token
+
+    def set_token(self, token: str | None) -> None:
+        """Use ``token`` from the next request on (``None`` or ``""`` clears it)."""
+        self._token = token or None
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        if self._token:
+            request.headers[self._header] = f"{self._scheme} {self._token}" if self._scheme else self._token
+        yield request
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(token={'set' if self._token else None})"
+
+
+class ApiKeyAuth(httpx.Auth):
+    """An API key sent in a header or a query parameter."""
+
+    def __init__(self, key: str, *, name: str = "X-API-Key", location: str = "header") -> None:
+        if location not in ("header", "query"):
+            raise ValueError(f"API key location must be 'header' or 'query', not {location!r}")
+        self._key = key
+        self._name = name
+        self._location = location
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        if self._location == "header":
+            request.headers[self._name] = self._key
+        else:
+            request.url = request.url.copy_merge_params({self._name: self._key})
+        yield request
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(name={self._name!r}, location={self._location!r})"
+
+
+@dataclass(frozen=True)
+class OAuth2Token:
+    """An access token and when it stops being valid."""
+
+    access_token: str = field(repr=False)
+    token_type: str = "Bearer"
+    expires_at: float | None = None  # seconds since the epoch
+    refresh_token: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_payload(cls, payload: Any, *, now: float | None = None) -> OAuth2Token:
+        """Read a token endpoint's JSON answer (RFC 6749 section 5.1)."""
+        if not isinstance(payload, Mapping):
+            raise ValueError("Login response is not a JSON object")
+        access = payload.get("access_token")
+        if not isinstance(access, str) or not access:
+            raise ValueError("Login response did not include an access token")
+        current = time.time() if now is None else now
+        expires_at: float | None = None
+        expires_in = payload.get("expires_in")
+        if isinstance(expires_in, (int, float)) and not isinstance(expires_in, bool):
+            expires_at = current + float(expires_in)
+        else:
+            expires_at = jwt_expiry(access)
+        refresh = payload.get("refresh_token")
+        token_type = payload.get("token_type")
+        return cls(
+            access_token=access,
+            token_type="Bearer" if not isinstance(token_type, str) or token_type.lower() == "bearer" else token_type,
+            expires_at=expires_at,
+            refresh_token=refresh if isinstance(refresh, str) and refresh else None,
+        )
+
+    def expires_within(self, seconds: float, *, now: float | None = None) -> bool:
+        """True when the token expires in less than ``seconds``."""
+        if self.expires_at is None:
+            return False
+        current = time.time() if now is None else now
+        return self.expires_at - current < seconds
+
+
+def jwt_expiry(token: str) -> float | None:
+    """The ``exp`` claim of a JWT, read without verifying it; ``None`` if not a JWT."""
+    if token.count(".") != 2:
+        return None
+    try:
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return None
+    exp = claims.get("exp")
+    return float(exp) if isinstance(exp, (int, float)) and not isinstance(exp, bool) else None
+
+
+class Grant(Protocol):
+    """Form fields of one OAuth2 grant."""
+
+    def form(self) -> dict[str, str]: ...
+
+
+@dataclass(frozen=True)
+class PasswordGrant:
+    """Resource-owner password grant (RFC 6749 section 4.3)."""
+
+    username: str
+    password: str = field(repr=False)
+    client_id: str | None = None
+    client_secret: str | None = field(default=None, repr=False)
+    scope: str | None = None
+
+    def form(self) -> dict[str, str]:
+        data = {"grant_type": "password", "username": self.username, "password": self.password}
+        return _with_client(data, self.client_id, self.client_secret, self.scope)
+
+
+@dataclass(frozen=True)
+class ClientCredentialsGrant:
+    """Client-credentials grant (RFC 6749 section 4.4)."""
+
+    client_id: str
+    client_secret: str = field(repr=False)
+    scope: str | None = None
+
+    def form(self) -> dict[str, str]:
+        return _with_client({"grant_type": "client_credentials"}, self.client_id, self.client_secret, self.scope)
+
+
+@dataclass(frozen=True)
+class RefreshGrant:
+    """Refresh-token grant (RFC 6749 section 6)."""
+
+    refresh_token: str = field(repr=False)
+    client_id: str | None = None
+    client_secret: str | None = field(default=None, repr=False)
+
+    def form(self) -> dict[str, str]:
+        data = {"grant_type": "refresh_token", "refresh_token": self.refresh_token}
+        return _with_client(data, self.client_id, self.client_secret, None)
+
+
+def _with_client(data: dict[str, str], client_id: str | None, secret: str | None, scope: str | None) -> dict[str, str]:
+    if client_id:
+        data["client_id"] = client_id
+    if secret:
+        data["client_secret"] = secret
+    if scope:
+        data["scope"] = scope
+    return data
+
+
+class OAuth2Auth(httpx.Auth):
+    """Bearer auth backed by an OAuth2 token endpoint.
+
+    Before a request, a missing token or one that expires within ``leeway`` seconds is
+    renewed (refresh token if there is one, else the grant); a 401 answer renews once and
+    resends. Concurrent requests wait for one shared renewal. Without a grant, the token is
+    static and failures surface as the server's 401.
+    """
+
+    def __init__(
+        self,
+        token_url: str,
+        grant: Grant | None = None,
+        *,
+        token: OAuth2Token | None = None,
+        leeway: float = 30.0,
+    ) -> None:
+        self.token_url = token_url
+        self._grant = grant
+        self._token = token
+        self._leeway = leeway
+        self._sync_lock = threading.Lock()
+        self._async_lock: asyncio.Lock | None = None
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(token_url={redact_url(self.token_url)!r}, token={'set' if self._token else None})"
+
+    @property
+    def token(self) -> OAuth2Token | None:
+        """The current token, if any."""
+        return self._token
+
+    def set_token(self, token: OAuth2Token | str | None) -> None:
+        """Replace the token (a plain string is a token of unknown lifetime)."""
+        if isinstance(token, str):
+            token = OAuth2Token(token) if token else None
+        self._token = token
+
+    def set_grant(self, grant: Grant | None) -> None:
+        """Replace the grant used to obtain new tokens."""
+        self._grant = grant
+
+    def can_renew(self) -> bool:
+        """Whether a new token can be obtained without the user."""
+        return self._grant is not None or (self._token is not None and self._token.refresh_token is not None)
+
+    # -- the token request -------------------------------------------------------------
+    def build_token_request(self) -> httpx.Request:
+        """The POST that obtains a new token (refresh token first, then the grant)."""
+        grant: Grant | None = self._grant
+        if self._token is not None and self._token.refresh_token:
+            client_id = getattr(self._grant, "client_id", None)
+            client_secret = getattr(self._grant, "client_secret", None)
+            grant = RefreshGrant(self._token.refresh_token, client_id, client_secret)
+        if grant is None:
+            raise TokenEndpointError(
+                "no credentials to obtain a token", status_code=None, body=None, url=redact_url(self.token_url)
+            )
+        return httpx.Request(
+            "POST", self.token_url, data=grant.form(), headers={"Accept": "application/json"}
+        )
+
+    def accept_token_response(self, response: httpx.Response) -> OAuth2Token:
+        """Store the token from a (read) token endpoint response, or raise."""
+        url = redact_url(self.token_url)
+        body = parse_body(response.content)
+        if not response.is_success:
+            raise TokenEndpointError(
+                f"token endpoint answered HTTP {response.status_code}",
+                status_code=response.status_code,
+                body=body,
+                url=url,
+            )
+        try:
+            token = OAuth2Token.from_payload(body)
+        except ValueError as exc:
+            raise TokenEndpointError(str(exc), status_code=response.status_code, body=body, url=url) from None
+        self._token = token
+        return token
+
+    def _stale(self) -> bool:
+        token = self._token
+        if token is None:
+            return self.can_renew()
+        return token.expires_within(self._leeway) and self.can_renew()
+
+    def _apply(self, request: httpx.Request) -> None:
+        if self._token is not None:
+            request.headers["Authorization"] = f"{self._token.token_type} {self._token.access_token}"
+
+    # -- flows ---------------------------------------------------------------------------
+    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        renewed = False
+        if self._stale():
+            with self._sync_lock:
+                if self._stale():
+                    token_response = yield self.build_token_request()
+                    token_response.read()
+                    self.accept_token_response(token_response)
+                    renewed = True
+        used = self._token
+        self._apply(request)
+        response = yield request
+        if response.status_code == 401 and not renewed and self.can_renew():
+            with self._sync_lock:
+                if self._token is used:
+                    token_response = yield self.build_token_request()
+                    token_response.read()
+                    self.accept_token_response(token_response)
+            response.close()
+            self._apply(request)
+            yield request
+
+    async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        if self._async_lock is None:
+            self._async_lock = asyncio.Lock()
+        lock = self._async_lock
+        renewed = False
+        if self._stale():
+            async with lock:
+                if self._stale():
+                    token_response = yield self.build_token_request()
+                    await token_response.aread()
+                    self.accept_token_response(token_response)
+                    renewed = True
+        used = self._token
+        self._apply(request)
+        response = yield request
+        if response.status_code == 401 and not renewed and self.can_renew():
+            async with lock:
+                if self._token is used:
+                    token_response = yield self.build_token_request()
+                    await token_response.aread()
+                    self.accept_token_response(token_response)
+            await response.aclose()
+            self._apply(request)
+            yield request

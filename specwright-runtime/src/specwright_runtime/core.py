@@ -1,0 +1,489 @@
+"""The request core shared by every generated client: sync and async twins.
+
+Generated methods describe a call as a :class:`Call`; the core turns it into an
+``httpx.Request``, sends it with retries, maps every failure to the package's exception
+through its error factory, and decodes the body straight from bytes with pydantic.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import httpx
+from pydantic import BaseModel, SecretBytes, SecretStr, TypeAdapter, ValidationError
+
+from .auth import OAuth2Auth, OAuth2Token
+from .downloads import (
+    IncompleteDownload,
+    Progress,
+    awrite_stream,
+    expected_length,
+    filename_from_disposition,
+    resolve_target,
+    safe_filename,
+    write_stream,
+)
+from .errors import ErrorFactory, ErrorInfo, FailureKind, TokenEndpointError, describe_body, parse_body
+from .redact import redact_url
+from .retries import RetryPolicy
+
+T = TypeVar("T")
+logger = logging.getLogger("specwright_runtime")
+
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+
+
+class _Unset(enum.Enum):
+    UNSET = enum.auto()
+
+
+UNSET = _Unset.UNSET
+
+
+@dataclass(frozen=True, slots=True)
+class RequestOptions:
+    """Per-call overrides a user passes to any generated method."""
+
+    timeout: httpx.Timeout | float | _Unset | None = UNSET
+    retry: RetryPolicy | None = None
+    headers: Mapping[str, str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One HTTP call as a generated method describes it."""
+
+    method: str
+    path: str  # path template, e.g. "/scans/{scan_type}/"
+    path_params: Mapping[str, Any] = field(default_factory=dict)
+    query: Mapping[str, Any] = field(default_factory=dict)
+    headers: Mapping[str, Any] = field(default_factory=dict)
+    json: Any = UNSET
+    form: Any = None  # a model or a mapping, sent form-encoded
+    content: bytes | None = None
+    content_type: str | None = None
+    idempotent: bool | None = None  # None: decided by the method
+    accept: str | None = None
+    timeout: httpx.Timeout | float | _Unset | None = UNSET
+    retry: RetryPolicy | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)  # passed to httpx.Client.build_request
+    options: RequestOptions | None = None
+
+
+def wire_value(value: Any) -> str:
+    """How a scalar parameter value is written in a path, query or header."""
+    if isinstance(value, enum.Enum):
+        value = value.value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return str(value)
+
+
+def expand_path(template: str, params: Mapping[str, Any]) -> str:
+    """Fill ``{name}`` placeholders with percent-encoded values (``/`` encoded too)."""
+    path = template
+    for name, value in params.items():
+        path = path.replace("{" + name + "}", quote(wire_value(value), safe=""))
+    return path
+
+
+def query_items(query: Mapping[str, Any]) -> list[tuple[str, str | int | float | bool | None]]:
+    """Query pairs in order; ``None`` dropped, lists repeated (``form`` style, exploded)."""
+    pairs: list[tuple[str, str | int | float | bool | None]] = []
+    for name, value in query.items():
+        if value is None:
+            continue
+        if isinstance(value, (list, tuple, set, frozenset)):
+            pairs.extend((name, wire_value(v)) for v in value if v is not None)
+        else:
+            pairs.append((name, wire_value(value)))
+    return pairs
+
+
+def to_jsonable(value: Any) -> Any:
+    """A request body as JSON-ready data (models by alias, unset fields left out).
+
+    Secret fields are sent in clear: they are masked only in reprs and logs.
+    """
+    if isinstance(value, BaseModel):
+        value = value.model_dump(mode="python", by_alias=True, exclude_unset=True)
+    if isinstance(value, (SecretStr, SecretBytes)):
+        return to_jsonable(value.get_secret_value())
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: to_jsonable(v) for k, v in value.items()}
+    return _ANY.dump_python(value, mode="json")
+
+
+_ANY: TypeAdapter[Any] = TypeAdapter(Any)
+
+
+@lru_cache(maxsize=512)
+def type_adapter(tp: Any) -> TypeAdapter[Any]:
+    """A cached pydantic adapter for a response type."""
+    return TypeAdapter(tp)
+
+
+class _CoreBase:
+    """Request building and response interpretation, shared by both twins."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        error_factory: ErrorFactory,
+        title: str = "API",
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.error_factory = error_factory
+        self.title = title
+        self.retry = retry if retry is not None else RetryPolicy()
+
+    def url_for(self, path: str) -> str:
+        """Absolute URL of an API path (the base URL's own path is kept)."""
+        if path.startswith(("http://", "https://")):
+            return path
+        return self.base_url + "/" + path.lstrip("/")
+
+    def build(self, http: httpx.Client | httpx.AsyncClient, call: Call) -> httpx.Request:
+        headers = {k: wire_value(v) for k, v in call.headers.items() if v is not None}
+        if call.accept and "accept" not in {k.lower() for k in headers}:
+            headers["Accept"] = call.accept
+        kwargs: dict[str, Any] = dict(call.extra)
+        if call.json is not UNSET:
+            kwargs["json"] = to_jsonable(call.json)
+        elif call.form is not None:
+            form = to_jsonable(call.form)
+            kwargs["data"] = {k: wire_value(v) for k, v in form.items() if v is not None}
+        elif call.content is not None:
+            kwargs["content"] = call.content
+        if call.content_type:
+            headers["Content-Type"] = call.content_type
+        if call.timeout is not UNSET:
+            kwargs["timeout"] = call.timeout
+        if call.options is not None:
+            headers.update(call.options.headers or {})
+            if call.options.timeout is not UNSET:
+                kwargs["timeout"] = call.options.timeout
+        return http.build_request(
+            call.method,
+            self.url_for(expand_path(call.path, call.path_params)),
+            params=query_items(call.query),
+            headers=headers,
+            **kwargs,
+        )
+
+    def policy(self, call: Call) -> RetryPolicy:
+        if call.options is not None and call.options.retry is not None:
+            return call.options.retry
+        return call.retry if call.retry is not None else self.retry
+
+    # -- failures ------------------------------------------------------------------------
+    def info(
+        self,
+        kind: FailureKind,
+        request: httpx.Request,
+        message: str,
+        *,
+        response: httpx.Response | None = None,
+        body: Any = None,
+        cause: BaseException | None = None,
+    ) -> ErrorInfo:
+        return ErrorInfo(
+            kind=kind,
+            message=message,
+            method=request.method,
+            url=redact_url(request.url),
+            status_code=response.status_code if response is not None else None,
+            body=body,
+            headers=dict(response.headers) if response is not None else {},
+            cause=cause,
+        )
+
+    def status_failure(self, request: httpx.Request, response: httpx.Response) -> Exception:
+        body = parse_body(response.content)
+        message = describe_body(body, response.status_code, self.title)
+        return self.error_factory(self.info(FailureKind.STATUS, request, message, response=response, body=body))
+
+    def transport_failure(self, request: httpx.Request, exc: Exception) -> Exception:
+        url = redact_url(request.url)
+        if isinstance(exc, TokenEndpointError):
+            failed_status = exc.status_code is not None and exc.status_code >= 400
+            message = describe_body(exc.body, exc.status_code, self.title) if failed_status else str(exc)
+            info = ErrorInfo(
+                kind=FailureKind.AUTH,
+                message=message,
+                method="POST",
+                url=exc.url,
+                status_code=exc.status_code,
+                body=exc.body,
+                cause=exc,
+            )
+            return self.error_factory(info)
+        if isinstance(exc, httpx.TimeoutException):
+            kind, what = FailureKind.TIMEOUT, f"Timed out calling {self.title} API ({request.method} {url})"
+        elif isinstance(exc, IncompleteDownload):
+            kind, what = FailureKind.CONNECTION, f"{exc} ({request.method} {url})"
+        else:
+            kind, what = FailureKind.CONNECTION, (
+                f"Network error while calling {self.title} API ({request.method} {url}): {type(exc).__name__}"
+            )
+        return self.error_factory(self.info(kind, request, what, cause=exc))
+
+    def decode(self, request: httpx.Request, response: httpx.Response, tp: Any) -> Any:
+        """Validate the body bytes against ``tp`` (``None``: no body expected)."""
+        if tp is None:
+            return None
+        content = response.content
+        try:
+            return type_adapter(tp).validate_json(content)
+        except ValidationError as exc:
+            body = parse_body(content)
+            invalid_json = any(e.get("type") == "json_invalid" for e in exc.errors())
+            if invalid_json:
+                message = f"{self.title} API sent a body that is not valid JSON ({request.method} {redact_url(request.url)})"
+                kind = FailureKind.DECODE
+            else:
+                message = (
+                    f"Unexpected payload from {self.title} API ({request.method} {redact_url(request.url)}): "
+                    f"{exc.error_count()} validation error(s), first: {_first_error(exc)}"
+                )
+                kind = FailureKind.VALIDATION
+            return_exc = self.error_factory(self.info(kind, request, message, response=response, body=body, cause=exc))
+            raise return_exc from exc
+
+    def log(self, request: httpx.Request, response: httpx.Response | None, attempt: int, started: float) -> None:
+        if logger.isEnabledFor(logging.DEBUG):
+            status = response.status_code if response is not None else "failed"
+            logger.debug(
+                "%s %s -> %s (attempt %d, %.3fs)",
+                request.method,
+                redact_url(request.url),
+                status,
+                attempt,
+                time.monotonic() - started,
+            )
+
+
+def _first_error(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    loc = ".".join(str(p) for p in first.get("loc", ())) or "(root)"
+    return f"{loc}: {first.get('msg')}"
+
+
+class SyncCore(_CoreBase):
+    """Sends calls through an ``httpx.Client``."""
+
+    def __init__(self, http: httpx.Client, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.http = http
+
+    def close(self) -> None:
+        self.http.close()
+
+    def send(self, call: Call, *, stream: bool = False) -> httpx.Response:
+        """Send with retries; raise the package's error for failures and error statuses."""
+        request = self.build(self.http, call)
+        policy = self.policy(call)
+        may_retry = policy.allows(call.method, call.idempotent)
+        attempt = 0
+        while True:
+            attempt += 1
+            started = time.monotonic()
+            try:
+                response = self.http.send(request, stream=True)
+            except (httpx.TransportError, TokenEndpointError) as exc:
+                self.log(request, None, attempt, started)
+                delay = policy.delay(attempt, None) if may_retry and _retryable(exc, policy) else None
+                if delay is None:
+                    raise self.transport_failure(request, exc) from exc
+                time.sleep(delay)
+                continue
+            self.log(request, response, attempt, started)
+            if may_retry and response.status_code in policy.statuses:
+                delay = policy.delay(attempt, response.headers.get("retry-after"))
+                if delay is not None:
+                    response.close()
+                    time.sleep(delay)
+                    continue
+            if response.status_code >= 400 or not stream:
+                try:
+                    response.read()
+                except httpx.TransportError as exc:
+                    response.close()
+                    delay = policy.delay(attempt, None) if may_retry and _retryable(exc, policy) else None
+                    if delay is None:
+                        raise self.transport_failure(request, exc) from exc
+                    time.sleep(delay)
+                    continue
+            if response.status_code >= 400:
+                raise self.status_failure(request, response)
+            return response
+
+    def call(self, call: Call, tp: Any) -> Any:
+        """Send and decode the body as ``tp``."""
+        response = self.send(call)
+        return self.decode(response.request, response, tp)
+
+    def fetch_token(self, auth: OAuth2Auth) -> OAuth2Token:
+        """Obtain a token now (e.g. an explicit login); failures map like any call."""
+        request = auth.build_token_request()
+        try:
+            response = self.http.send(request, auth=None)
+            return auth.accept_token_response(response)
+        except (httpx.TransportError, TokenEndpointError) as exc:
+            raise self.transport_failure(request, exc) from exc
+
+    def call_bytes(self, call: Call) -> bytes:
+        """Send and return the raw body."""
+        return self.send(call).content
+
+    def download(
+        self,
+        call: Call,
+        directory: str | Path,
+        *,
+        filename: str | None = None,
+        default_name: str = "download",
+        overwrite: bool = False,
+        progress: Progress | None = None,
+    ) -> Path:
+        """Stream the body into ``directory``; see :mod:`specwright_runtime.downloads`."""
+        target = resolve_target(directory, filename, overwrite=overwrite)
+        response = self.send(call, stream=True)
+        try:
+            if target is None:
+                name = filename_from_disposition(response.headers.get("content-disposition"))
+                target = resolve_target(directory, name or safe_filename(default_name) or "download", overwrite=overwrite)
+                assert target is not None
+            try:
+                return write_stream(
+                    response.iter_bytes(),
+                    target,
+                    expected=expected_length(response.headers),
+                    overwrite=overwrite,
+                    progress=progress,
+                )
+            except (httpx.TransportError, IncompleteDownload) as exc:
+                raise self.transport_failure(response.request, exc) from exc
+        finally:
+            response.close()
+
+
+class AsyncCore(_CoreBase):
+    """Sends calls through an ``httpx.AsyncClient``."""
+
+    def __init__(self, http: httpx.AsyncClient, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.http = http
+
+    async def close(self) -> None:
+        await self.http.aclose()
+
+    async def send(self, call: Call, *, stream: bool = False) -> httpx.Response:
+        """Send with retries; raise the package's error for failures and error statuses."""
+        request = self.build(self.http, call)
+        policy = self.policy(call)
+        may_retry = policy.allows(call.method, call.idempotent)
+        attempt = 0
+        while True:
+            attempt += 1
+            started = time.monotonic()
+            try:
+                response = await self.http.send(request, stream=True)
+            except (httpx.TransportError, TokenEndpointError) as exc:
+                self.log(request, None, attempt, started)
+                delay = policy.delay(attempt, None) if may_retry and _retryable(exc, policy) else None
+                if delay is None:
+                    raise self.transport_failure(request, exc) from exc
+                await asyncio.sleep(delay)
+                continue
+            self.log(request, response, attempt, started)
+            if may_retry and response.status_code in policy.statuses:
+                delay = policy.delay(attempt, response.headers.get("retry-after"))
+                if delay is not None:
+                    await response.aclose()
+                    await asyncio.sleep(delay)
+                    continue
+            if response.status_code >= 400 or not stream:
+                try:
+                    await response.aread()
+                except httpx.TransportError as exc:
+                    await response.aclose()
+                    delay = policy.delay(attempt, None) if may_retry and _retryable(exc, policy) else None
+                    if delay is None:
+                        raise self.transport_failure(request, exc) from exc
+                    await asyncio.sleep(delay)
+                    continue
+            if response.status_code >= 400:
+                raise self.status_failure(request, response)
+            return response
+
+    async def call(self, call: Call, tp: Any) -> Any:
+        """Send and decode the body as ``tp``."""
+        response = await self.send(call)
+        return self.decode(response.request, response, tp)
+
+    async def fetch_token(self, auth: OAuth2Auth) -> OAuth2Token:
+        """Async twin of :meth:`SyncCore.fetch_token`."""
+        request = auth.build_token_request()
+        try:
+            response = await self.http.send(request, auth=None)
+            return auth.accept_token_response(response)
+        except (httpx.TransportError, TokenEndpointError) as exc:
+            raise self.transport_failure(request, exc) from exc
+
+    async def call_bytes(self, call: Call) -> bytes:
+        """Send and return the raw body."""
+        return (await self.send(call)).content
+
+    async def download(
+        self,
+        call: Call,
+        directory: str | Path,
+        *,
+        filename: str | None = None,
+        default_name: str = "download",
+        overwrite: bool = False,
+        progress: Progress | None = None,
+    ) -> Path:
+        """Async twin of :meth:`SyncCore.download`."""
+        target = resolve_target(directory, filename, overwrite=overwrite)
+        response = await self.send(call, stream=True)
+        try:
+            if target is None:
+                name = filename_from_disposition(response.headers.get("content-disposition"))
+                target = resolve_target(directory, name or safe_filename(default_name) or "download", overwrite=overwrite)
+                assert target is not None
+            try:
+                return await awrite_stream(
+                    response.aiter_bytes(),
+                    target,
+                    expected=expected_length(response.headers),
+                    overwrite=overwrite,
+                    progress=progress,
+                )
+            except (httpx.TransportError, IncompleteDownload) as exc:
+                raise self.transport_failure(response.request, exc) from exc
+        finally:
+            await response.aclose()
+
+
+def _retryable(exc: Exception, policy: RetryPolicy) -> bool:
+    if isinstance(exc, TokenEndpointError):
+        return exc.status_code is not None and exc.status_code in policy.statuses
+    return policy.retry_connection_errors

@@ -1,0 +1,174 @@
+"""Safe file names and streamed downloads that never leave partial files."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from email.message import Message
+from pathlib import Path
+
+from .files import default_file_mode, place
+
+#: Called with (bytes so far, expected total or None) while a download runs.
+Progress = Callable[[int, int | None], None]
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
+_MAX_NAME_BYTES = 255
+
+
+class IncompleteDownload(OSError):
+    """The body was shorter or longer than ``Content-Length`` promised."""
+
+
+def safe_filename(name: str | None) -> str | None:
+    """Reduce an untrusted name to a plain base name, or ``None`` if nothing usable is left.
+
+    Any directory part (``/`` or ``\\``) is dropped, control and reserved characters become
+    ``_``, leading dots and spaces are removed (no hidden files, no ``..``), and the result
+    is cut to 255 UTF-8 bytes keeping the extension.
+    """
+    if not name:
+        return None
+    name = unicodedata.normalize("NFC", name)
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = _UNSAFE.sub("_", name).strip().lstrip(". ")
+    if not name or set(name) <= {".", "_"}:
+        return None
+    encoded = name.encode("utf-8")
+    if len(encoded) > _MAX_NAME_BYTES:
+        stem, dot, ext = name.rpartition(".")
+        if not dot or len(ext.encode()) > 16:
+            stem, ext = name, ""
+        room = _MAX_NAME_BYTES - len(ext.encode()) - (1 if ext else 0)
+        stem = stem.encode("utf-8")[:room].decode("utf-8", errors="ignore")
+        name = f"{stem}.{ext}" if ext else stem
+    return name
+
+
+def filename_from_disposition(header: str | None) -> str | None:
+    """The file name of a ``Content-Disposition`` header (``filename*`` wins), made safe."""
+    if not header:
+        return None
+    message = Message()
+    message["content-disposition"] = header
+    try:
+        raw = message.get_filename()
+    except (ValueError, LookupError):
+        raw = None
+    return safe_filename(raw)
+
+
+class _Sink:
+    """A temporary file beside the target that becomes the target only when complete."""
+
+    def __init__(self, target: Path, expected: int | None, progress: Progress | None) -> None:
+        self.target = target
+        self.expected = expected
+        self.progress = progress
+        self.received = 0
+        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+        self.tmp = Path(name)
+        self.handle = os.fdopen(fd, "wb")
+
+    def write(self, chunk: bytes) -> None:
+        self.handle.write(chunk)
+        self.received += len(chunk)
+        if self.progress is not None:
+            self.progress(self.received, self.expected)
+
+    def finish(self, overwrite: bool) -> Path:
+        self.handle.flush()
+        os.fsync(self.handle.fileno())
+        self.handle.close()
+        if self.expected is not None and self.received != self.expected:
+            raise IncompleteDownload(
+                f"download of {self.target.name} ended after {self.received} of {self.expected} bytes"
+            )
+        os.chmod(self.tmp, default_file_mode())
+        place(self.tmp, self.target, overwrite=overwrite)
+        return self.target
+
+    def discard(self) -> None:
+        with contextlib.suppress(OSError):
+            self.handle.close()
+        with contextlib.suppress(FileNotFoundError):
+            self.tmp.unlink()
+
+
+def expected_length(headers: Mapping[str, str]) -> int | None:
+    """``Content-Length`` when it describes the bytes we will receive (no content coding)."""
+    if headers.get("content-encoding", "identity") not in ("identity", ""):
+        return None
+    value = headers.get("content-length")
+    return int(value) if value is not None and str(value).isdigit() else None
+
+
+def write_stream(
+    chunks: Iterator[bytes], target: Path, *, expected: int | None, overwrite: bool, progress: Progress | None = None
+) -> Path:
+    """Write ``chunks`` to ``target`` through a temporary file; nothing is left on failure."""
+    sink = _Sink(target, expected, progress)
+    try:
+        for chunk in chunks:
+            sink.write(chunk)
+        return sink.finish(overwrite)
+    except BaseException:
+        sink.discard()
+        raise
+
+
+async def awrite_stream(
+    chunks: AsyncIterator[bytes],
+    target: Path,
+    *,
+    expected: int | None,
+    overwrite: bool,
+    progress: Progress | None = None,
+) -> Path:
+    """Async twin of :func:`write_stream` (file writes stay blocking; they are local)."""
+    sink = _Sink(target, expected, progress)
+    try:
+        async for chunk in chunks:
+            sink.write(chunk)
+        return sink.finish(overwrite)
+    except BaseException:
+        sink.discard()
+        raise
+
+
+def resolve_target(directory: str | os.PathLike[str], name: str | None, *, overwrite: bool) -> Path | None:
+    """``directory/safe(name)``, created folder included; ``FileExistsError`` if taken.
+
+    Returns ``None`` when ``name`` is ``None`` (the name comes from the response later).
+    """
+    folder = Path(directory).expanduser()
+    folder.mkdir(parents=True, exist_ok=True)
+    if name is None:
+        return None
+    safe = safe_filename(name)
+    if safe is None:
+        raise ValueError(f"unusable file name: {name!r}")
+    target = folder / safe
+    if target.exists() and not overwrite:
+        raise FileExistsError(f"Destination file already exists: {target}. Set overwrite=True to replace it.")
+    return target
+
+
+def text_progress(label: str = "download") -> Progress:
+    """A minimal progress callback that rewrites one line on stderr."""
+    import sys
+
+    def report(done: int, total: int | None) -> None:
+        if total:
+            sys.stderr.write(f"\r{label}: {done * 100 // total:3d}% ({done}/{total} bytes)")
+        else:
+            sys.stderr.write(f"\r{label}: {done} bytes")
+        if total is not None and done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return report

@@ -1,0 +1,161 @@
+"""Shared fixtures for the specwright-runtime unit tests.
+
+Everything HTTP goes through ``httpx.MockTransport``; nothing touches the network.
+"""
+
+from __future__ import annotations
+
+import time
+import types
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from specwright_runtime import core as core_module
+from specwright_runtime.core import AsyncCore, SyncCore
+from specwright_runtime.errors import ErrorInfo, FailureKind, SpecwrightError, StatusError
+from specwright_runtime.retries import RetryPolicy
+
+BASE_URL = "https://api.test/v1"
+
+Answer = int | type[BaseException] | Callable[[httpx.Request], httpx.Response]
+
+
+class Recorder:
+    """A MockTransport handler that records every request and plays scripted answers.
+
+    An answer is an ``int`` (an empty response with that status), an exception class
+    (raised with the request, as a broken connection would), or a callable taking the
+    request and returning an ``httpx.Response``. The last answer repeats forever.
+    """
+
+    def __init__(self, *answers: Answer) -> None:
+        if not answers:
+            raise ValueError("at least one answer is needed")
+        self.answers = list(answers)
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        answer = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+        if isinstance(answer, int):
+            return httpx.Response(answer)
+        if isinstance(answer, type) and issubclass(answer, BaseException):
+            if issubclass(answer, httpx.RequestError):
+                raise answer("simulated failure", request=request)
+            raise answer("simulated failure")
+        return answer(request)
+
+    @property
+    def calls(self) -> int:
+        return len(self.requests)
+
+    @property
+    def last(self) -> httpx.Request:
+        return self.requests[-1]
+
+
+class ApiError(StatusError):
+    """What a generated package's error factory builds for every failure."""
+
+    def __init__(self, info: ErrorInfo) -> None:
+        super().__init__(info.status_code or 0, info.message, response_body=info.body, info=info)
+
+
+def make_error(info: ErrorInfo) -> Exception:
+    if info.kind is FailureKind.STATUS:
+        return ApiError(info)
+    return SpecwrightError(info.message, info=info)
+
+
+@pytest.fixture
+def recorder() -> Callable[..., Recorder]:
+    """``recorder(503, lambda r: httpx.Response(200, json=...))`` builds a scripted handler."""
+    return Recorder
+
+
+@pytest.fixture
+def error_factory() -> Callable[[ErrorInfo], Exception]:
+    return make_error
+
+
+@pytest.fixture
+def fast_retry() -> RetryPolicy:
+    """Retries without waiting and without randomness."""
+    return RetryPolicy(initial_backoff=0, jitter=False)
+
+
+@pytest.fixture
+def make_core(fast_retry: RetryPolicy) -> Iterator[Callable[..., SyncCore]]:
+    """Build a ``SyncCore`` over a MockTransport handler; clients are closed afterwards."""
+    made: list[SyncCore] = []
+
+    def build(
+        handler: Callable[[httpx.Request], httpx.Response],
+        *,
+        auth: httpx.Auth | None = None,
+        base_url: str = BASE_URL,
+        retry: RetryPolicy | None = None,
+        title: str = "Demo",
+    ) -> SyncCore:
+        client = httpx.Client(transport=httpx.MockTransport(handler), auth=auth)
+        core = SyncCore(
+            client,
+            base_url=base_url,
+            error_factory=make_error,
+            title=title,
+            retry=retry if retry is not None else fast_retry,
+        )
+        made.append(core)
+        return core
+
+    yield build
+    for core in made:
+        core.close()
+
+
+@pytest.fixture
+def make_async_core(fast_retry: RetryPolicy) -> Callable[..., AsyncCore]:
+    """Build an ``AsyncCore`` over a MockTransport handler (no sockets, nothing to close)."""
+
+    def build(
+        handler: Callable[[httpx.Request], Any],
+        *,
+        auth: httpx.Auth | None = None,
+        base_url: str = BASE_URL,
+        retry: RetryPolicy | None = None,
+        title: str = "Demo",
+    ) -> AsyncCore:
+        client = httpx.AsyncClient(transport=httpx.MockTransport(handler), auth=auth)
+        return AsyncCore(
+            client,
+            base_url=base_url,
+            error_factory=make_error,
+            title=title,
+            retry=retry if retry is not None else fast_retry,
+        )
+
+    return build
+
+
+@pytest.fixture
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Record the delays ``SyncCore`` sleeps for, without sleeping."""
+    delays: list[float] = []
+    fake_time = types.SimpleNamespace(sleep=delays.append, monotonic=time.monotonic)
+    monkeypatch.setattr(core_module, "time", fake_time)
+    return delays
+
+
+@pytest.fixture
+def async_sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Record the delays ``AsyncCore`` sleeps for, without sleeping."""
+    delays: list[float] = []
+
+    async def fake_sleep(delay: float) -> None:
+        delays.append(delay)
+
+    monkeypatch.setattr(core_module, "asyncio", types.SimpleNamespace(sleep=fake_sleep))
+    return delays
