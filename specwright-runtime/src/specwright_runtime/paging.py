@@ -104,13 +104,18 @@ class _Guard:
         self.seen: set[Hashable] = {start}
         self.previous: Sequence[Any] | None = None
 
+    def _repeats(self, items: list[Any]) -> bool:
+        """The same page again: a server that ignores the position (cheap check first)."""
+        prev = self.previous
+        return prev is not None and len(prev) == len(items) and prev[0] == items[0] and list(prev) == items
+
     def done(self) -> bool:
         return self.max_items is not None and self.count >= self.max_items
 
     def take(self, page: Page[Any]) -> tuple[list[Any], Hashable | None]:
         """Items to yield from ``page`` and the next position (``None`` = stop after these)."""
         items = list(page.items)
-        if not items or (self.previous is not None and items == list(self.previous)):
+        if not items or self._repeats(items):
             return [], None
         self.previous = items
         if self.max_items is not None:
