@@ -13,7 +13,6 @@ from collections.abc import Callable
 from urllib.parse import parse_qs
 
 import httpx
-
 from grad300_client import Grad300Client
 
 TOTAL = 20_000

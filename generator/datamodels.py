@@ -8,8 +8,8 @@ import warnings
 from typing import Any
 
 from datamodel_code_generator import generate
-from datamodel_code_generator.enums import DataModelType, InputFileType
 from datamodel_code_generator.config import GenerateConfig
+from datamodel_code_generator.enums import DataModelType, InputFileType
 from datamodel_code_generator.format import DatetimeClassType, PythonVersion
 
 from .ir import Model
