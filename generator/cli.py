@@ -89,14 +89,15 @@ def _validate(root: Path | None, specs: list[Path]) -> int:
     failed = False
     for path in specs:
         try:
-            problems = validate(load_spec(path, root or Path.cwd()))
+            spec = load_spec(path, root or Path.cwd())
+            problems, name = validate(spec), spec.display_path
         except SpecError as exc:
-            problems = exc.diagnostics
+            problems, name = exc.diagnostics, str(path)
         if problems:
             failed = True
             _report(SpecError(problems))
         else:
-            print(f"{path}: ok")
+            print(f"{name}: ok")
     return EXIT_FAILED if failed else EXIT_OK
 
 

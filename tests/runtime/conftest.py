@@ -12,7 +12,6 @@ from typing import Any
 
 import httpx
 import pytest
-
 from specwright_runtime import core as core_module
 from specwright_runtime.core import AsyncCore, SyncCore
 from specwright_runtime.errors import ErrorInfo, FailureKind, SpecwrightError, StatusError

@@ -11,7 +11,6 @@ from typing import Any
 import httpx
 import pytest
 from pydantic import BaseModel, Field
-
 from specwright_runtime.core import Call, SyncCore
 from specwright_runtime.errors import FailureKind, SpecwrightError, StatusError
 from specwright_runtime.retries import RetryPolicy
@@ -75,7 +74,7 @@ class TestDecode:
         assert response.is_closed
         assert response.content == b"ab"
 
-    @pytest.mark.parametrize("body", [b"not json", b"{\"scanId\": 1", b"", b"<html></html>"])
+    @pytest.mark.parametrize("body", [b"not json", b'{"scanId": 1', b"", b"<html></html>"])
     def test_invalid_json_is_decode(self, make_core: MakeCore, recorder: Any, body: bytes) -> None:
         core = make_core(recorder(raw_reply(200, body)))
         with pytest.raises(SpecwrightError) as caught:
@@ -280,11 +279,6 @@ class TestRetries:
         assert rec.calls == 1
         assert sleeps == []
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="retries.py:69-70: a Retry-After byte such as 0xB2 (latin-1 '\\u00b2') passes isdigit() "
-        "and int() raises ValueError, which escapes SyncCore.send unmapped",
-    )
     def test_odd_retry_after_is_not_a_crash(self, make_core: MakeCore, recorder: Any, sleeps: list[float]) -> None:
         rec = recorder(lambda r: httpx.Response(503, headers=[(b"Retry-After", b"\xb2")]), 200)
         make_core(rec).send(Call("GET", "/x"))
@@ -345,7 +339,9 @@ class TestRetries:
 # -- downloads ------------------------------------------------------------------------------
 
 
-def file_reply(content: bytes, disposition: str | None = None, **headers: str) -> Callable[[httpx.Request], httpx.Response]:
+def file_reply(
+    content: bytes, disposition: str | None = None, **headers: str
+) -> Callable[[httpx.Request], httpx.Response]:
     all_headers = dict(headers)
     if disposition is not None:
         all_headers["Content-Disposition"] = disposition
@@ -405,7 +401,9 @@ class TestDownload:
         assert rec.calls == 0
         assert (tmp_path / "mine.bin").read_bytes() == b"old"
 
-    def test_existing_target_from_header_fails_and_keeps_file(self, make_core: MakeCore, recorder: Any, tmp_path: Path) -> None:
+    def test_existing_target_from_header_fails_and_keeps_file(
+        self, make_core: MakeCore, recorder: Any, tmp_path: Path
+    ) -> None:
         (tmp_path / "server.bin").write_bytes(b"old")
         rec = recorder(file_reply(b"new", 'attachment; filename="server.bin"'))
         with pytest.raises(FileExistsError):
@@ -446,7 +444,9 @@ class TestDownload:
         assert caught.value.status_code == 404
         assert files_in(tmp_path) == []
 
-    def test_retried_then_written(self, make_core: MakeCore, recorder: Any, tmp_path: Path, sleeps: list[float]) -> None:
+    def test_retried_then_written(
+        self, make_core: MakeCore, recorder: Any, tmp_path: Path, sleeps: list[float]
+    ) -> None:
         rec = recorder(503, file_reply(b"data", "attachment; filename=f.bin"))
         path = make_core(rec).download(Call("GET", "/f"), tmp_path)
         assert path.read_bytes() == b"data"

@@ -11,7 +11,6 @@ import httpx
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-
 from specwright_runtime.downloads import (
     IncompleteDownload,
     awrite_stream,
@@ -140,18 +139,16 @@ class TestFilenameFromDisposition:
             assert_safe(result)
 
     @settings(max_examples=300, database=None, deadline=None)
-    @given(st.text(alphabet=st.characters(categories=("L", "N")), min_size=1, max_size=60), st.sampled_from(["", ".txt", ".fits"]))
+    @given(
+        st.text(alphabet=st.characters(categories=("L", "N")), min_size=1, max_size=60),
+        st.sampled_from(["", ".txt", ".fits"]),
+    )
     def test_ordinary_names_survive_rfc5987(self, stem: str, ext: str) -> None:
         name = stem + ext
         header = f"attachment; filename*=UTF-8''{quote(name, safe='')}"
         assert filename_from_disposition(header) == safe_filename(name)
         assert filename_from_disposition(header) is not None
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="downloads.py:231 Message.get_filename() returns the plain filename parameter when "
-        "both are present, so filename* (the RFC 6266 preferred form) does not win as documented",
-    )
     @pytest.mark.parametrize(
         "header",
         [

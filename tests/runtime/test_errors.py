@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-
 from specwright_runtime.errors import (
     ErrorInfo,
     FailureKind,
@@ -138,4 +137,9 @@ class TestExceptions:
     def test_token_endpoint_error(self) -> None:
         err = TokenEndpointError("refused", status_code=400, body={"error": "x"}, url="https://auth.test/token")
         assert not isinstance(err, SpecwrightError)
-        assert (err.status_code, err.body, err.url, str(err)) == (400, {"error": "x"}, "https://auth.test/token", "refused")
+        assert (err.status_code, err.body, err.url, str(err)) == (
+            400,
+            {"error": "x"},
+            "https://auth.test/token",
+            "refused",
+        )

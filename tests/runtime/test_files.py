@@ -8,9 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from specwright_runtime import files
-from specwright_runtime.files import default_file_mode, place, write_private
+from specwright_runtime.files import place, write_private
 
 
 def mode(path: Path) -> int:
@@ -73,11 +72,6 @@ class TestWritePrivate:
         assert target.read_bytes() == b"old"
         assert [p.name for p in tmp_path.iterdir()] == ["tok"]
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="files.py:14 mkdir(parents=True, mode=0o700) only applies 0700 to the last folder; "
-        "intermediate folders get the umask default although the docstring promises 0700",
-    )
     def test_all_created_parent_folders_are_private(self, tmp_path: Path) -> None:
         write_private(tmp_path / "a" / "b" / "tok", b"x")
         assert mode(tmp_path / "a" / "b") == 0o700
@@ -118,13 +112,3 @@ class TestPlace:
         place(tmp, tmp_path / "x", overwrite=False)
         assert (tmp_path / "x").read_bytes() == b"data"
         assert not tmp.exists()
-
-
-@pytest.mark.parametrize(("umask", "expected"), [(0o022, 0o644), (0o077, 0o600), (0o027, 0o640), (0, 0o666)])
-def test_default_file_mode_follows_umask_and_restores_it(umask: int, expected: int) -> None:
-    old = os.umask(umask)
-    try:
-        assert default_file_mode() == expected
-        assert os.umask(umask) == umask  # still in force afterwards
-    finally:
-        os.umask(old)

@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 from pydantic import BaseModel, ConfigDict, Field
-
 from specwright_runtime.paging import (
     Page,
     aiterate,
@@ -287,7 +286,8 @@ class TestSelect:
 
     def test_plain_objects(self) -> None:
         class Obj:
-            content = [5]
+            def __init__(self) -> None:
+                self.content = [5]
 
         assert select(Obj(), "$.content") == [5]
         assert select(Obj(), "$.other") is None

@@ -6,7 +6,6 @@ from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import pytest
-
 from specwright_runtime.redact import MASK, redact_text, redact_url
 
 
@@ -78,17 +77,15 @@ def test_path_is_untouched() -> None:
     assert redact_url("https://api.test/files/a%2Fb/x") == "https://api.test/files/a%2Fb/x"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="redact.py:20 uses urlsplit().hostname, which drops the brackets of an IPv6 literal",
-)
 def test_ipv6_host_keeps_its_brackets() -> None:
     assert redact_url("http://u:p@[::1]:8080/p?token=abc") == f"http://[::1]:8080/p?token={MASK}"
 
 
 def test_redact_text_replaces_every_secret() -> None:
     text = "user alice logged in with pw hunter2; again hunter2 and token tkn"
-    assert redact_text(text, ["hunter2", "tkn"]) == f"user alice logged in with pw {MASK}; again {MASK} and token {MASK}"
+    assert (
+        redact_text(text, ["hunter2", "tkn"]) == f"user alice logged in with pw {MASK}; again {MASK} and token {MASK}"
+    )
 
 
 def test_redact_text_ignores_empty_secrets() -> None:

@@ -284,8 +284,7 @@ class OAuth2Auth(httpx.Auth):
                     token_response = yield self.build_token_request()
                     token_response.read()
                     self.accept_token_response(token_response)
-            response.close()
-            self._apply(request)
+            self._apply(request)  # httpx reads and closes the 401 itself
             yield request
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
@@ -309,6 +308,5 @@ class OAuth2Auth(httpx.Auth):
                     token_response = yield self.build_token_request()
                     await token_response.aread()
                     self.accept_token_response(token_response)
-            await response.aclose()
-            self._apply(request)
+            self._apply(request)  # httpx reads and closes the 401 itself
             yield request

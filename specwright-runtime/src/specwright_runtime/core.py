@@ -179,13 +179,11 @@ class _CoreBase:
             headers.update(call.options.headers or {})
             if call.options.timeout is not UNSET:
                 kwargs["timeout"] = call.options.timeout
-        return http.build_request(
-            call.method,
-            self.url_for(expand_path(call.path, call.path_params)),
-            params=query_items(call.query),
-            headers=headers,
-            **kwargs,
-        )
+        url = httpx.URL(self.url_for(expand_path(call.path, call.path_params)))
+        pairs = query_items(call.query)
+        if pairs:  # merge, so a next-page URL keeps its own query
+            url = url.copy_with(params=httpx.QueryParams([*url.params.multi_items(), *pairs]))
+        return http.build_request(call.method, url, headers=headers, **kwargs)
 
     def policy(self, call: Call) -> RetryPolicy:
         if call.options is not None and call.options.retry is not None:

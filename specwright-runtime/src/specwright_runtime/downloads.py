@@ -5,13 +5,14 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import tempfile
+import secrets
 import unicodedata
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from email.message import Message
+from email.utils import collapse_rfc2231_value
 from pathlib import Path
 
-from .files import default_file_mode, place
+from .files import place
 
 #: Called with (bytes so far, expected total or None) while a download runs.
 Progress = Callable[[int, int | None], None]
@@ -55,11 +56,19 @@ def filename_from_disposition(header: str | None) -> str | None:
         return None
     message = Message()
     message["content-disposition"] = header
+    plain: str | None = None
+    extended: str | None = None
     try:
-        raw = message.get_filename()
-    except (ValueError, LookupError):
-        raw = None
-    return safe_filename(raw)
+        for name, value in message.get_params(header="content-disposition", failobj=[]):
+            if name.lower() != "filename":
+                continue
+            if isinstance(value, tuple):  # RFC 2231/5987 ``filename*``
+                extended = collapse_rfc2231_value(value)
+            elif plain is None:
+                plain = value
+    except (ValueError, LookupError, TypeError):
+        return None
+    return safe_filename(extended or plain)
 
 
 class _Sink:
@@ -70,8 +79,9 @@ class _Sink:
         self.expected = expected
         self.progress = progress
         self.received = 0
-        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-        self.tmp = Path(name)
+        # O_EXCL with mode 0666: the umask applies as for any new file, and no name clash
+        self.tmp = target.parent / f".{target.name}.{secrets.token_hex(6)}.part"
+        fd = os.open(self.tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
         self.handle = os.fdopen(fd, "wb")
 
     def write(self, chunk: bytes) -> None:
@@ -88,7 +98,6 @@ class _Sink:
             raise IncompleteDownload(
                 f"download of {self.target.name} ended after {self.received} of {self.expected} bytes"
             )
-        os.chmod(self.tmp, default_file_mode())
         place(self.tmp, self.target, overwrite=overwrite)
         return self.target
 

@@ -11,7 +11,9 @@ from pathlib import Path
 def write_private(path: str | os.PathLike[str], data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically with mode 0600 (parent folders 0700 if created)."""
     target = Path(path).expanduser()
-    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    missing = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -46,10 +48,3 @@ def place(tmp: Path, target: Path, *, overwrite: bool) -> None:
         os.replace(tmp, target)
         return
     os.unlink(tmp)
-
-
-def default_file_mode() -> int:
-    """``0o666`` minus the process umask, as ``open()`` would create a file."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask

@@ -18,7 +18,8 @@ MASK = "***"
 def redact_url(url: httpx.URL | str) -> str:
     """Return ``url`` without user info and with secret-looking query values masked."""
     parts = urlsplit(str(url))
-    netloc = parts.hostname or ""
+    host = parts.hostname or ""
+    netloc = f"[{host}]" if ":" in host else host
     if parts.port is not None:
         netloc = f"{netloc}:{parts.port}"
     query = parts.query

@@ -66,8 +66,8 @@ def parse_retry_after(value: str, *, now: float | None = None) -> float | None:
     value = value.strip()
     if not value:
         return None
-    if value.isdigit():
-        return float(int(value))
+    if value.isascii() and value.isdigit():
+        return float(min(int(value[:12]), 10**11))
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError, OverflowError):

@@ -1,0 +1,514 @@
+"""auth: BearerAuth, ApiKeyAuth, OAuth2Token and the sync OAuth2Auth flow."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+from urllib.parse import parse_qs
+
+import httpx
+import jwt
+import pytest
+from specwright_runtime.auth import (
+    ApiKeyAuth,
+    BearerAuth,
+    ClientCredentialsGrant,
+    OAuth2Auth,
+    OAuth2Token,
+    PasswordGrant,
+    RefreshGrant,
+    jwt_expiry,
+)
+from specwright_runtime.core import Call, SyncCore
+from specwright_runtime.errors import FailureKind, SpecwrightError, StatusError, TokenEndpointError
+from specwright_runtime.retries import RetryPolicy
+
+TOKEN_URL = "https://auth.test/login/access-token"
+PASSWORD = "hunter2-pa55"
+SECRET = "cl1ent-s3cret"
+
+
+def make_jwt(exp: float | None = None, **claims: Any) -> str:
+    payload = dict(claims)
+    if exp is not None:
+        payload["exp"] = int(exp)
+    return jwt.encode(payload, "signing-key-for-tests-only-32bytes!", algorithm="HS256")
+
+
+def form_of(request: httpx.Request) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(request.content.decode(), keep_blank_values=True).items()}
+
+
+class TokenServer:
+    """A token endpoint plus an API that accepts only the newest token.
+
+    Token requests answer with tokens ``t1``, ``t2``, ... (or whatever ``token_answers`` says);
+    API requests answer 200 for the newest issued token and 401 otherwise (or ``api_answer``).
+    """
+
+    def __init__(self, *, expires_in: float | None = 3600, token_delay: float = 0.0) -> None:
+        self.expires_in = expires_in
+        self.token_delay = token_delay
+        self.token_requests: list[httpx.Request] = []
+        self.api_requests: list[httpx.Request] = []
+        self.issued: list[str] = []
+        self.token_answers: list[Callable[[httpx.Request], httpx.Response]] = []
+        self.api_answer: Callable[[httpx.Request], httpx.Response] | None = None
+        self.lock = threading.Lock()
+        #: what was requested, in order: "token", or an API request's Authorization header
+        self.order: list[str] = []
+
+    def issue(self) -> httpx.Response:
+        token = f"t{len(self.issued) + 1}"
+        self.issued.append(token)
+        payload: dict[str, Any] = {"access_token": token, "token_type": "bearer"}
+        if self.expires_in is not None:
+            payload["expires_in"] = self.expires_in
+        return httpx.Response(200, json=payload)
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if str(request.url).startswith(TOKEN_URL):
+            with self.lock:
+                self.token_requests.append(request)
+                self.order.append("token")
+            if self.token_delay:
+                time.sleep(self.token_delay)
+            with self.lock:
+                if self.token_answers:
+                    return self.token_answers.pop(0)(request)
+                return self.issue()
+        with self.lock:
+            self.api_requests.append(request)
+            self.order.append(request.headers.get("authorization", "none"))
+        if self.api_answer is not None:
+            return self.api_answer(request)
+        if self.issued and request.headers.get("authorization") == f"Bearer {self.issued[-1]}":
+            return httpx.Response(200, json={"email": "me@example.com"})
+        return httpx.Response(401, json={"detail": "Not authenticated"})
+
+
+@pytest.fixture
+def server() -> TokenServer:
+    return TokenServer()
+
+
+@pytest.fixture
+def client_for() -> Iterator[Callable[..., httpx.Client]]:
+    clients: list[httpx.Client] = []
+
+    def build(handler: Callable[[httpx.Request], httpx.Response], auth: httpx.Auth) -> httpx.Client:
+        client = httpx.Client(transport=httpx.MockTransport(handler), auth=auth, base_url="https://api.test")
+        clients.append(client)
+        return client
+
+    yield build
+    for client in clients:
+        client.close()
+
+
+# -- static auth ----------------------------------------------------------------------------
+
+
+class TestBearerAuth:
+    def test_header(self, client_for: Callable[..., httpx.Client], recorder: Any) -> None:
+        rec = recorder(200)
+        client_for(rec, BearerAuth("abc123")).get("/x")
+        assert rec.last.headers["authorization"] == "Bearer abc123"
+
+    def test_custom_header_and_no_scheme(self, client_for: Callable[..., httpx.Client], recorder: Any) -> None:
+        rec = recorder(200)
+        client_for(rec, BearerAuth("abc", header="X-Token", scheme="")).get("/x")
+        assert rec.last.headers["x-token"] == "abc"
+        assert "authorization" not in rec.last.headers
+
+    def test_set_and_clear(self, client_for: Callable[..., httpx.Client], recorder: Any) -> None:
+        rec = recorder(200)
+        auth = BearerAuth()
+        client = client_for(rec, auth)
+        client.get("/x")
+        assert "authorization" not in rec.last.headers
+        auth.set_token("new")
+        client.get("/x")
+        assert rec.last.headers["authorization"] == "Bearer new"
+        assert auth.token == "new"
+        auth.set_token("")
+        client.get("/x")
+        assert "authorization" not in rec.last.headers
+        assert auth.token is None
+
+    def test_repr_hides_token(self) -> None:
+        assert repr(BearerAuth("sup3r-s3cret")) == "BearerAuth(token=set)"
+        assert repr(BearerAuth()) == "BearerAuth(token=None)"
+
+
+class TestApiKeyAuth:
+    def test_header(self, client_for: Callable[..., httpx.Client], recorder: Any) -> None:
+        rec = recorder(200)
+        client_for(rec, ApiKeyAuth("K3Y")).get("/x")
+        assert rec.last.headers["x-api-key"] == "K3Y"
+
+    def test_query_keeps_other_params(self, client_for: Callable[..., httpx.Client], recorder: Any) -> None:
+        rec = recorder(200)
+        client_for(rec, ApiKeyAuth("K 3/Y", name="api_key", location="query")).get("/x", params={"page": 2})
+        assert rec.last.url.params["api_key"] == "K 3/Y"
+        assert rec.last.url.params["page"] == "2"
+        assert "x-api-key" not in rec.last.headers
+
+    def test_bad_location(self) -> None:
+        with pytest.raises(ValueError, match="header' or 'query"):
+            ApiKeyAuth("k", location="cookie")
+
+    def test_repr_hides_key(self) -> None:
+        text = repr(ApiKeyAuth("K3Y-VALUE", name="api_key", location="query"))
+        assert "K3Y-VALUE" not in text
+        assert "api_key" in text
+
+
+# -- tokens ---------------------------------------------------------------------------------
+
+
+class TestOAuth2Token:
+    def test_expires_in(self) -> None:
+        token = OAuth2Token.from_payload(
+            {"access_token": "abc", "expires_in": 3600, "token_type": "bearer", "refresh_token": "r"}, now=1000.0
+        )
+        assert token == OAuth2Token("abc", "Bearer", 4600.0, "r")
+
+    def test_jwt_exp(self) -> None:
+        access = make_jwt(exp=2_000_000_000, sub="me")
+        token = OAuth2Token.from_payload({"access_token": access}, now=0.0)
+        assert token.expires_at == 2_000_000_000.0
+        assert token.token_type == "Bearer"
+
+    def test_expires_in_wins_over_jwt(self) -> None:
+        token = OAuth2Token.from_payload({"access_token": make_jwt(exp=5), "expires_in": 60}, now=100.0)
+        assert token.expires_at == 160.0
+
+    @pytest.mark.parametrize("access", ["opaque-token", make_jwt(sub="no-exp"), "a.b.c", make_jwt(exp=None)])
+    def test_unknown_lifetime(self, access: str) -> None:
+        assert OAuth2Token.from_payload({"access_token": access}).expires_at is None
+
+    def test_jwt_expiry_helper(self) -> None:
+        assert jwt_expiry(make_jwt(exp=123)) == 123.0
+        assert jwt_expiry("not-a-jwt") is None
+        assert jwt_expiry(make_jwt(sub="x")) is None
+
+    @pytest.mark.parametrize("expires_in", [True, "3600", None])
+    def test_non_numeric_expires_in_is_ignored(self, expires_in: Any) -> None:
+        assert OAuth2Token.from_payload({"access_token": "a", "expires_in": expires_in}).expires_at is None
+
+    @pytest.mark.parametrize("payload", [[], "token", {"access_token": ""}, {"access_token": 5}, {}])
+    def test_bad_payloads(self, payload: Any) -> None:
+        with pytest.raises(ValueError):
+            OAuth2Token.from_payload(payload)
+
+    def test_other_token_types_are_kept_and_blank_refresh_dropped(self) -> None:
+        token = OAuth2Token.from_payload({"access_token": "a", "token_type": "MAC", "refresh_token": ""})
+        assert token.token_type == "MAC"
+        assert token.refresh_token is None
+
+    def test_expires_within(self) -> None:
+        token = OAuth2Token("a", expires_at=1000.0)
+        assert token.expires_within(30, now=980.0)
+        assert not token.expires_within(30, now=960.0)
+        assert not OAuth2Token("a").expires_within(10**9)
+
+    def test_repr_hides_secrets(self) -> None:
+        text = repr(OAuth2Token("acc3ss-value", refresh_token="refr3sh-value"))
+        assert "acc3ss-value" not in text and "refr3sh-value" not in text
+
+
+class TestGrants:
+    def test_password_grant_form_and_repr(self) -> None:
+        grant = PasswordGrant("me@example.com", PASSWORD, client_id="cli", client_secret=SECRET, scope="read")
+        assert grant.form() == {
+            "grant_type": "password",
+            "username": "me@example.com",
+            "password": PASSWORD,
+            "client_id": "cli",
+            "client_secret": SECRET,
+            "scope": "read",
+        }
+        assert PASSWORD not in repr(grant) and SECRET not in repr(grant)
+
+    def test_client_credentials_and_refresh(self) -> None:
+        assert ClientCredentialsGrant("cli", SECRET).form() == {
+            "grant_type": "client_credentials",
+            "client_id": "cli",
+            "client_secret": SECRET,
+        }
+        assert SECRET not in repr(ClientCredentialsGrant("cli", SECRET))
+        assert RefreshGrant("r3fresh").form() == {"grant_type": "refresh_token", "refresh_token": "r3fresh"}
+        assert "r3fresh" not in repr(RefreshGrant("r3fresh"))
+
+
+# -- OAuth2Auth, sync -----------------------------------------------------------------------
+
+
+def me(client: httpx.Client) -> httpx.Response:
+    return client.get("/login/test-token")
+
+
+class TestOAuth2AuthSync:
+    def test_fetches_a_token_before_the_first_request(
+        self, server: TokenServer, client_for: Callable[..., httpx.Client]
+    ) -> None:
+        auth = OAuth2Auth(TOKEN_URL, PasswordGrant("me@example.com", PASSWORD))
+        response = me(client_for(server, auth))
+        assert response.status_code == 200
+        assert server.order == ["token", "Bearer t1"]
+        token_request = server.token_requests[0]
+        assert token_request.method == "POST"
+        assert token_request.headers["content-type"] == "application/x-www-form-urlencoded"
+        assert form_of(token_request) == {"grant_type": "password", "username": "me@example.com", "password": PASSWORD}
+        assert "authorization" not in token_request.headers
+        assert auth.token is not None and auth.token.access_token == "t1"
+
+    def test_token_is_reused(self, server: TokenServer, client_for: Callable[..., httpx.Client]) -> None:
+        client = client_for(server, OAuth2Auth(TOKEN_URL, PasswordGrant("u", PASSWORD)))
+        for _ in range(3):
+            assert me(client).status_code == 200
+        assert server.order == ["token", "Bearer t1", "Bearer t1", "Bearer t1"]
+
+    def test_client_credentials(self, server: TokenServer, client_for: Callable[..., httpx.Client]) -> None:
+        me(client_for(server, OAuth2Auth(TOKEN_URL, ClientCredentialsGrant("cli", SECRET, scope="a b"))))
+        assert form_of(server.token_requests[0]) == {
+            "grant_type": "client_credentials",
+            "client_id": "cli",
+            "client_secret": SECRET,
+            "scope": "a b",
+        }
+
+    def test_renews_a_token_about_to_expire(self, server: TokenServer, client_for: Callable[..., httpx.Client]) -> None:
+        server.issued.append("old")
+        auth = OAuth2Auth(
+            TOKEN_URL, PasswordGrant("u", PASSWORD), token=OAuth2Token("old", expires_at=time.time() + 10), leeway=30
+        )
+        assert me(client_for(server, auth)).status_code == 200
+        assert server.order == ["token", "Bearer t2"]
+
+    def test_keeps_a_token_far_from_expiry(self, server: TokenServer, client_for: Callable[..., httpx.Client]) -> None:
+        server.issued.append("old")
+        auth = OAuth2Auth(
+            TOKEN_URL, PasswordGrant("u", PASSWORD), token=OAuth2Token("old", expires_at=time.time() + 600), leeway=30
+        )
+        assert me(client_for(server, auth)).status_code == 200
+        assert server.order == ["Bearer old"]
+
+    def test_renews_a_short_lived_jwt(self, client_for: Callable[..., httpx.Client]) -> None:
+        issued: list[str] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            if str(request.url) == TOKEN_URL:
+                issued.append(make_jwt(exp=time.time() + 5, n=len(issued)))
+                return httpx.Response(200, json={"access_token": issued[-1]})
+            return httpx.Response(200)
+
+        client = client_for(handler, OAuth2Auth(TOKEN_URL, PasswordGrant("u", PASSWORD), leeway=30))
+        me(client)
+        me(client)
+        assert len(issued) == 2  # the JWT expires within the leeway, so each request renews
+
+    def test_uses_the_refresh_token_first(self, server: TokenServer, client_for: Callable[..., httpx.Client]) -> None:
+        token = OAuth2Token("old", expires_at=time.time() - 1, refresh_token="r3fresh")
+        auth = OAuth2Auth(TOKEN_URL, PasswordGrant("u", PASSWORD, client_id="cli"), token=token)
+        me(client_for(server, auth))
+        assert form_of(server.token_requests[0]) == {
+            "grant_type": "refresh_token",
+            "refresh_token": "r3fresh",
+            "client_id": "cli",
+        }
+
+    def test_renews_once_on_401_and_resends(self, server: TokenServer, client_for: Callable[..., httpx.Client]) -> None:
+        server.issued.append("revoked-by-server")
+        auth = OAuth2Auth(TOKEN_URL, PasswordGrant("u", PASSWORD), token=OAuth2Token("stale"))
+        response = me(client_for(server, auth))
+        assert response.status_code == 200
+        assert server.order == ["Bearer stale", "token", "Bearer t2"]
+
+    def test_does_not_loop_on_repeated_401(self, server: TokenServer, client_for: Callable[..., httpx.Client]) -> None:
+        server.api_answer = lambda request: httpx.Response(401, json={"detail": "nope"})
+        response = me(client_for(server, OAuth2Auth(TOKEN_URL, PasswordGrant("u", PASSWORD))))
+        assert response.status_code == 401
+        assert server.order == ["token", "Bearer t1"]  # the fresh token was just fetched: no second renewal
+
+    def test_does_not_loop_on_repeated_401_with_an_old_token(
+        self, server: TokenServer, client_for: Callable[..., httpx.Client]
+    ) -> None:
+        server.api_answer = lambda request: httpx.Response(401, json={"detail": "nope"})
+        auth = OAuth2Auth(TOKEN_URL, PasswordGrant("u", PASSWORD), token=OAuth2Token("stale"))
+        assert me(client_for(server, auth)).status_code == 401
+        assert server.order == ["Bearer stale", "token", "Bearer t1"]
+
+    def test_static_token_without_grant_is_not_renewed(
+        self, server: TokenServer, client_for: Callable[..., httpx.Client]
+    ) -> None:
+        auth = OAuth2Auth(TOKEN_URL, token=OAuth2Token("fixed", expires_at=time.time() - 100))
+        assert not auth.can_renew()
+        assert me(client_for(server, auth)).status_code == 401
+        assert server.order == ["Bearer fixed"]
+
+    def test_without_token_or_grant_sends_no_header(
+        self, server: TokenServer, client_for: Callable[..., httpx.Client]
+    ) -> None:
+        me(client_for(server, OAuth2Auth(TOKEN_URL)))
+        assert server.order == ["none"]
+
+    def test_set_token_and_grant(self, server: TokenServer, client_for: Callable[..., httpx.Client]) -> None:
+        auth = OAuth2Auth(TOKEN_URL)
+        client = client_for(server, auth)
+        server.issued.append("manual")
+        auth.set_token("manual")
+        assert me(client).status_code == 200
+        auth.set_token(None)
+        auth.set_grant(PasswordGrant("u", PASSWORD))
+        assert me(client).status_code == 200
+        assert server.order == ["Bearer manual", "token", "Bearer t2"]
+
+    def test_no_credentials_error(self) -> None:
+        with pytest.raises(TokenEndpointError, match="no credentials"):
+            OAuth2Auth(TOKEN_URL + "?client_secret=zzz").build_token_request()
+
+    def test_repr_never_shows_secrets(self, server: TokenServer, client_for: Callable[..., httpx.Client]) -> None:
+        auth = OAuth2Auth(TOKEN_URL + "?client_secret=" + SECRET, PasswordGrant("u", PASSWORD))
+        assert repr(auth) == f"OAuth2Auth(token_url='{TOKEN_URL}?client_secret=***', token=None)"
+        auth = OAuth2Auth(TOKEN_URL, PasswordGrant("u", PASSWORD))
+        me(client_for(server, auth))
+        assert auth.token is not None and auth.token.access_token == "t1"
+        text = repr(auth)
+        assert text == f"OAuth2Auth(token_url='{TOKEN_URL}', token=set)"
+        assert PASSWORD not in text and "t1" not in text
+
+
+class TestTokenEndpointFailures:
+    @pytest.fixture
+    def core_for(self, make_core: Callable[..., SyncCore]) -> Callable[..., SyncCore]:
+        def build(server: TokenServer, auth: OAuth2Auth, **kwargs: Any) -> SyncCore:
+            return make_core(server, auth=auth, base_url="https://api.test", **kwargs)
+
+        return build
+
+    def test_refusal_maps_to_auth(self, server: TokenServer, core_for: Callable[..., SyncCore]) -> None:
+        server.token_answers.append(
+            lambda r: httpx.Response(
+                400, json={"error": "invalid_grant", "error_description": "Incorrect email or password"}
+            )
+        )
+        core = core_for(server, OAuth2Auth(TOKEN_URL + "?api_key=K", PasswordGrant("u", PASSWORD)))
+        with pytest.raises(SpecwrightError) as caught:
+            core.send(Call("GET", "/login/test-token"))
+        err = caught.value
+        assert not isinstance(err, StatusError)
+        info = err.info
+        assert info is not None
+        assert info.kind is FailureKind.AUTH
+        assert info.is_auth_failure
+        assert info.status_code == 400
+        assert info.method == "POST"
+        assert info.url == TOKEN_URL + "?api_key=***"
+        assert info.body == {"error": "invalid_grant", "error_description": "Incorrect email or password"}
+        assert str(err) == "Incorrect email or password"
+        assert isinstance(info.cause, TokenEndpointError)
+        assert PASSWORD not in str(err) and PASSWORD not in repr(info)
+        assert server.api_requests == []
+        assert len(server.token_requests) == 1
+
+    @pytest.mark.parametrize(
+        "answer",
+        [
+            lambda r: httpx.Response(200, json={"token": "wrong-field"}),
+            lambda r: httpx.Response(200, content=b"<html>login</html>"),
+            lambda r: httpx.Response(200, json=["x"]),
+        ],
+    )
+    def test_nonsense_maps_to_auth(self, server: TokenServer, core_for: Callable[..., SyncCore], answer: Any) -> None:
+        server.token_answers.append(answer)
+        core = core_for(server, OAuth2Auth(TOKEN_URL, PasswordGrant("u", PASSWORD)))
+        with pytest.raises(SpecwrightError) as caught:
+            core.send(Call("GET", "/x"))
+        assert caught.value.info is not None
+        assert caught.value.info.kind is FailureKind.AUTH
+        assert caught.value.info.status_code == 200
+        assert server.api_requests == []
+
+    def test_failure_on_renewal_after_401(self, server: TokenServer, core_for: Callable[..., SyncCore]) -> None:
+        server.token_answers.append(lambda r: httpx.Response(400, json={"detail": "Inactive user"}))
+        core = core_for(server, OAuth2Auth(TOKEN_URL, PasswordGrant("u", PASSWORD), token=OAuth2Token("stale")))
+        with pytest.raises(SpecwrightError) as caught:
+            core.send(Call("GET", "/x"))
+        assert caught.value.info is not None
+        assert caught.value.info.kind is FailureKind.AUTH
+        assert str(caught.value) == "Inactive user"
+        assert server.order == ["Bearer stale", "token"]
+
+    def test_transient_token_failure_is_retried(self, server: TokenServer, core_for: Callable[..., SyncCore]) -> None:
+        server.token_answers.append(lambda r: httpx.Response(503))
+        core = core_for(server, OAuth2Auth(TOKEN_URL, PasswordGrant("u", PASSWORD)))
+        assert core.send(Call("GET", "/login/test-token")).status_code == 200
+        assert server.order == ["token", "token", "Bearer t1"]
+
+    def test_token_refusal_is_not_retried(self, server: TokenServer, core_for: Callable[..., SyncCore]) -> None:
+        server.token_answers.extend([lambda r: httpx.Response(401)] * 3)
+        core = core_for(
+            server,
+            OAuth2Auth(TOKEN_URL, PasswordGrant("u", PASSWORD)),
+            retry=RetryPolicy(initial_backoff=0, jitter=False),
+        )
+        with pytest.raises(SpecwrightError):
+            core.send(Call("GET", "/x"))
+        assert len(server.token_requests) == 1
+
+    def test_lock_is_released_after_a_failure(self, server: TokenServer, core_for: Callable[..., SyncCore]) -> None:
+        server.token_answers.append(lambda r: httpx.Response(400, json={"detail": "no"}))
+        core = core_for(server, OAuth2Auth(TOKEN_URL, PasswordGrant("u", PASSWORD)))
+        with pytest.raises(SpecwrightError):
+            core.send(Call("GET", "/x"))
+        with ThreadPoolExecutor(1) as pool:  # a deadlock would hang here, so bound the wait
+            status = pool.submit(lambda: core.send(Call("GET", "/login/test-token")).status_code).result(timeout=10)
+        assert status == 200
+
+
+class TestConcurrencySync:
+    def test_threads_share_one_token_request(self, client_for: Callable[..., httpx.Client]) -> None:
+        server = TokenServer(token_delay=0.2)
+        client = client_for(server, OAuth2Auth(TOKEN_URL, PasswordGrant("u", PASSWORD)))
+        workers = 8
+        start = threading.Barrier(workers)
+
+        def work() -> int:
+            start.wait(timeout=10)
+            return me(client).status_code
+
+        with ThreadPoolExecutor(workers) as pool:
+            statuses = [f.result(timeout=30) for f in [pool.submit(work) for _ in range(workers)]]
+        assert statuses == [200] * workers
+        assert len(server.token_requests) == 1
+        assert len(server.api_requests) == workers
+
+    def test_threads_hit_by_the_same_401_both_recover(self, client_for: Callable[..., httpx.Client]) -> None:
+        server = TokenServer()
+        both_sent = threading.Barrier(2)
+
+        def api(request: httpx.Request) -> httpx.Response:
+            if request.headers.get("authorization") == "Bearer stale":
+                both_sent.wait(timeout=10)  # both requests used the stale token
+                return httpx.Response(401, content=iter([b'{"detail": "expired"}']))  # streamed, like a real socket
+            return httpx.Response(200, json={"ok": True})
+
+        server.api_answer = api
+        auth = OAuth2Auth(TOKEN_URL, PasswordGrant("u", PASSWORD), token=OAuth2Token("stale"))
+        client = client_for(server, auth)
+
+        def work() -> int:
+            try:
+                return me(client).status_code
+            except Exception as exc:  # the bug surfaces here as httpx.StreamClosed
+                return type(exc).__name__  # type: ignore[return-value]
+
+        with ThreadPoolExecutor(2) as pool:
+            results = [f.result(timeout=30) for f in [pool.submit(work) for _ in range(2)]]
+        assert results == [200, 200]
+        assert len(server.token_requests) == 1
