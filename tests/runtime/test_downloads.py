@@ -190,9 +190,9 @@ class TestResolveTarget:
             resolve_target(tmp_path, "x.bin", overwrite=False)
         assert resolve_target(tmp_path, "x.bin", overwrite=True) == tmp_path / "x.bin"
 
-    def test_unusable_name(self, tmp_path: Path) -> None:
-        with pytest.raises(ValueError, match="unusable"):
-            resolve_target(tmp_path, "..", overwrite=False)
+    @pytest.mark.parametrize("name", ["..", "../", "", "/"])
+    def test_unusable_name_defers_to_the_response(self, tmp_path: Path, name: str) -> None:
+        assert resolve_target(tmp_path, name, overwrite=False) is None
 
 
 class TestWriteStream:

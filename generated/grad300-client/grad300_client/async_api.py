@@ -92,10 +92,12 @@ class AsyncGrad300Api:
 
     def set_token(self, token: str | None) -> None:
         """Send ``token`` as the bearer token from now on (``None`` clears it)."""
+        self._auth.set_grant(None)  # an explicit token replaces any stored login
         self._auth.set_token(token)
 
     def clear_token(self) -> None:
-        """Stop sending a bearer token."""
+        """Stop sending a bearer token (and forget stored login credentials)."""
+        self._auth.set_grant(None)
         self._auth.set_token(None)
 
     async def login(self, username: str, password: str) -> str:
@@ -106,9 +108,7 @@ class AsyncGrad300Api:
         Raises:
             AuthenticationError: the token endpoint refused the credentials.
         """
-        self._auth.set_grant(_auth.PasswordGrant(username, password))
-        self._auth.set_token(None)
-        token = await self._core.fetch_token(self._auth)
+        token = await self._core.fetch_token(self._auth, _auth.PasswordGrant(username, password))
         return token.access_token
 
     def set_credentials(self, username: str, password: str) -> None:

@@ -222,9 +222,11 @@ class OAuth2Auth(httpx.Auth):
         return self._grant is not None or (self._token is not None and self._token.refresh_token is not None)
 
     # -- the token request -------------------------------------------------------------
-    def build_token_request(self) -> httpx.Request:
-        """The POST that obtains a new token (refresh token first, then the grant)."""
-        grant: Grant | None = self._grant
+    def build_token_request(self, grant: Grant | None = None) -> httpx.Request:
+        """The POST that obtains a new token: with ``grant`` if given, else refresh token, else the grant."""
+        if grant is not None:
+            return httpx.Request("POST", self.token_url, data=grant.form(), headers={"Accept": "application/json"})
+        grant = self._grant
         if self._token is not None and self._token.refresh_token:
             client_id = getattr(self._grant, "client_id", None)
             client_secret = getattr(self._grant, "client_secret", None)

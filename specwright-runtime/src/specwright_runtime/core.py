@@ -22,7 +22,7 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel, SecretBytes, SecretStr, TypeAdapter, ValidationError
 
-from .auth import OAuth2Auth, OAuth2Token
+from .auth import Grant, OAuth2Auth, OAuth2Token
 from .downloads import (
     IncompleteDownload,
     Progress,
@@ -337,12 +337,18 @@ class SyncCore(_CoreBase):
         response = self.send(call)
         return self.decode(response.request, response, tp)
 
-    def fetch_token(self, auth: OAuth2Auth) -> OAuth2Token:
-        """Obtain a token now (e.g. an explicit login); failures map like any call."""
-        request = auth.build_token_request()
+    def fetch_token(self, auth: OAuth2Auth, grant: Grant | None = None) -> OAuth2Token:
+        """Obtain a token now (e.g. an explicit login); failures map like any call.
+
+        With ``grant``, the auth object changes only if the login succeeds.
+        """
+        request = auth.build_token_request(grant)
         try:
             response = self.http.send(request, auth=None)
-            return auth.accept_token_response(response)
+            token = auth.accept_token_response(response)
+            if grant is not None:
+                auth.set_grant(grant)
+            return token
         except (httpx.TransportError, TokenEndpointError) as exc:
             raise self.transport_failure(request, exc) from exc
 
@@ -436,12 +442,15 @@ class AsyncCore(_CoreBase):
         response = await self.send(call)
         return self.decode(response.request, response, tp)
 
-    async def fetch_token(self, auth: OAuth2Auth) -> OAuth2Token:
+    async def fetch_token(self, auth: OAuth2Auth, grant: Grant | None = None) -> OAuth2Token:
         """Async twin of :meth:`SyncCore.fetch_token`."""
-        request = auth.build_token_request()
+        request = auth.build_token_request(grant)
         try:
             response = await self.http.send(request, auth=None)
-            return auth.accept_token_response(response)
+            token = auth.accept_token_response(response)
+            if grant is not None:
+                auth.set_grant(grant)
+            return token
         except (httpx.TransportError, TokenEndpointError) as exc:
             raise self.transport_failure(request, exc) from exc
 

@@ -152,15 +152,15 @@ async def awrite_stream(
 def resolve_target(directory: str | os.PathLike[str], name: str | None, *, overwrite: bool) -> Path | None:
     """``directory/safe(name)``, created folder included; ``FileExistsError`` if taken.
 
-    Returns ``None`` when ``name`` is ``None`` (the name comes from the response later).
+    Returns ``None`` when ``name`` is ``None`` or unusable (the name comes from the response later).
     """
     folder = Path(directory).expanduser()
     folder.mkdir(parents=True, exist_ok=True)
     if name is None:
         return None
     safe = safe_filename(name)
-    if safe is None:
-        raise ValueError(f"unusable file name: {name!r}")
+    if safe is None:  # nothing usable left: the response (or the default) names the file
+        return None
     target = folder / safe
     if target.exists() and not overwrite:
         raise FileExistsError(f"Destination file already exists: {target}. Set overwrite=True to replace it.")

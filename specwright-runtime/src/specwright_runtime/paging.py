@@ -103,6 +103,7 @@ class _Guard:
         self.count = 0
         self.seen: set[Hashable] = {start}
         self.previous: Sequence[Any] | None = None
+        self.signatures: set[tuple[int, str, str]] = set()
 
     def _repeats(self, items: list[Any]) -> bool:
         """The same page again: a server that ignores the position (cheap check first)."""
@@ -117,6 +118,10 @@ class _Guard:
         items = list(page.items)
         if not items or self._repeats(items):
             return [], None
+        signature = (len(items), repr(items[0]), repr(items[-1]))
+        if signature in self.signatures:  # a page seen before: the server cycles
+            return [], None
+        self.signatures.add(signature)
         self.previous = items
         if self.max_items is not None:
             items = items[: self.max_items - self.count]
