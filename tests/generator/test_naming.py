@@ -1,0 +1,122 @@
+"""naming: Python identifiers from OpenAPI names."""
+
+from __future__ import annotations
+
+import keyword
+
+import pytest
+
+from generator.naming import RESERVED, operation_method_name, pascal, snake, words
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("listScans", "list_scans"),
+        ("list-scans", "list_scans"),
+        ("List Scans", "list_scans"),
+        ("list_scans", "list_scans"),
+        ("scan_id", "scan_id"),
+        ("HTTPResponse", "http_response"),
+        ("getHTTPResponseCode", "get_http_response_code"),
+        ("userID", "user_id"),
+        ("IOError", "io_error"),
+        ("X-Request-ID", "x_request_id"),
+        ("v2Api", "v2_api"),
+        ("getV2Users", "get_v2_users"),
+        ("ABC", "abc"),
+        ("_private", "private"),
+        ("__dunder__", "dunder"),
+        ("a.b.c", "a_b_c"),
+    ],
+)
+def test_snake(text: str, expected: str) -> None:
+    assert snake(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("class", "class_"),
+        ("import", "import_"),
+        ("async", "async_"),
+        ("None", "none"),  # lower-cased first, so no longer a keyword
+        ("match", "match_"),  # soft keyword
+        ("type", "type_"),  # soft keyword since 3.12
+    ],
+)
+def test_snake_avoids_keywords(text: str, expected: str) -> None:
+    if text == "type" and not keyword.issoftkeyword("type"):
+        expected = "type"
+    assert snake(text) == expected
+
+
+@pytest.mark.parametrize("name", sorted(RESERVED))
+def test_snake_avoids_names_generated_methods_use(name: str) -> None:
+    assert snake(name) == name + "_"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("2fa", "n_2fa"), ("3d-model", "n_3d_model"), ("", "value"), ("___", "value"), ("!!", "value")],
+)
+def test_snake_digits_and_empty(text: str, expected: str) -> None:
+    assert snake(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["listScans", "2fa", "class", "X-Request-ID", "", "déjà vu", "request_options", "a b-c.d", "Ünïcode"]
+)
+def test_snake_is_always_an_identifier(text: str) -> None:
+    name = snake(text)
+    assert name.isidentifier()
+    assert not keyword.iskeyword(name)
+    assert name == name.lower()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("grad300_client", "Grad300Client"),
+        ("list-scans", "ListScans"),
+        ("listScans", "ListScans"),
+        ("HTTPError", "HTTPError"),
+        ("userID", "UserID"),
+        ("petclient", "Petclient"),
+        ("3d", "N3d"),
+        ("", "Model"),
+    ],
+)
+def test_pascal(text: str, expected: str) -> None:
+    assert pascal(text) == expected
+
+
+def test_words_splits_acronyms_and_digits() -> None:
+    assert words("getHTTPResponseCode") == ["get", "HTTP", "Response", "Code"]
+    assert words("scan_type-ID 2") == ["scan", "type", "ID", "2"]
+    assert words("") == []
+
+
+class TestOperationMethodName:
+    def test_operation_id_is_snake_cased(self) -> None:
+        assert operation_method_name({"operationId": "listScans"}, "get", "/x") == "list_scans"
+
+    def test_name_override_wins(self) -> None:
+        op = {"operationId": "listScans", "x-speakeasy-name-override": "all_scans"}
+        assert operation_method_name(op, "get", "/x") == "all_scans"
+
+    def test_empty_override_and_id_fall_back_to_method_and_path(self) -> None:
+        op = {"operationId": "", "x-speakeasy-name-override": ""}
+        assert operation_method_name(op, "get", "/scans/{scan_type}/") == "get_scans"
+
+    @pytest.mark.parametrize(
+        ("method", "path", "expected"),
+        [
+            ("get", "/scans/{scan_type}/", "get_scans"),
+            ("delete", "/users/{id}/tokens", "delete_users_tokens"),
+            ("post", "/login/access-token", "post_login_access_token"),
+            ("get", "/", "get"),
+        ],
+    )
+    def test_without_operation_id(self, method: str, path: str, expected: str) -> None:
+        assert operation_method_name({}, method, path) == expected
