@@ -122,11 +122,15 @@ class _Bundler:
         self.files: set[Path] = set()
         self.origins: dict[str, tuple[str, str]] = {}
         self.hoisted: dict[tuple[Path, str], str] = {}
+        self.extra: dict[str, dict[str, Any]] = {}  # hoisted components, merged after the walk
         self.diagnostics: list[Diagnostic] = []
         self.display = display
 
     def bundle(self) -> dict[str, Any]:
         self.document = self._walk(self.document, self.main_path, [], self.document)
+        components = self.document.setdefault("components", {}) if self.extra else {}
+        for kind, entries in self.extra.items():
+            components.setdefault(kind, {}).update(entries)
         if self.diagnostics:
             raise SpecError(self.diagnostics)
         return self.document
@@ -158,6 +162,8 @@ class _Bundler:
     def _external(self, ref: str, node: dict[str, Any], base: Path, where: list[object]) -> Any:
         file_part, _, frag = ref.partition("#")
         target_path = (base.parent / unquote(file_part)).resolve() if file_part else base
+        if target_path == self.main_path:  # a ref back into the main document stays local
+            return {"$ref": f"#{frag}"}
         target_doc = self._load(target_path, ref, where)
         if target_doc is None:
             return node
@@ -173,10 +179,11 @@ class _Bundler:
             kind, name = parts[1], unquote(parts[2])
             key = (target_path, frag)
             if key not in self.hoisted:
-                section = self.document.setdefault("components", {}).setdefault(kind, {})
+                taken = set((self.document.get("components") or {}).get(kind) or {})
+                section = self.extra.setdefault(kind, {})
                 local = name
                 n = 2
-                while local in section and self.hoisted.get(key) != local:
+                while local in taken or local in section:
                     local = f"{name}{n}"
                     n += 1
                 self.hoisted[key] = local

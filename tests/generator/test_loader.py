@@ -232,47 +232,23 @@ def bugs(copy_fixture: Callable[[str], Path]) -> Path:
     return copy_fixture("bundle_bugs")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG loader._Bundler: hoisted schemas are written into the pre-walk document; when "
-    "`components` comes before `paths` it has already been copied, so the hoisted Foo is lost "
-    "and the rewritten $ref dangles",
-)
 def test_hoisting_works_when_components_come_before_paths(bugs: Path) -> None:
     doc = load_spec(bugs / "components_first.yaml", bugs).document
     assert _schema_at(doc, "/foo") == {"$ref": "#/components/schemas/Foo"}
     assert "Foo" in doc["components"]["schemas"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RuntimeError,
-    reason="BUG loader._Bundler: hoisting adds a `components` key to the top-level dict while "
-    "_walk iterates it -> RuntimeError: dictionary changed size during iteration",
-)
 def test_hoisting_creates_components_when_the_spec_has_none(bugs: Path) -> None:
     doc = load_spec(bugs / "no_components.yaml", bugs).document
     assert "Foo" in doc["components"]["schemas"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RuntimeError,
-    reason="BUG loader._Bundler: an external ref inside the main file's components/schemas adds "
-    "a key to the dict _walk is iterating -> RuntimeError: dictionary changed size during iteration",
-)
 def test_external_ref_inside_main_components_is_hoisted(bugs: Path) -> None:
     doc = load_spec(bugs / "ref_in_components.yaml", bugs).document
     assert doc["components"]["schemas"]["Owner"]["properties"]["foo"] == {"$ref": "#/components/schemas/Foo"}
     assert "Foo" in doc["components"]["schemas"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG loader._Bundler: a ref from another file back into the main file "
-    "(main.yaml#/components/schemas/Local) is treated as external and hoisted as a duplicate "
-    "`Local2` instead of pointing at the existing #/components/schemas/Local",
-)
 def test_ref_back_into_the_main_file_reuses_its_component(bugs: Path) -> None:
     folder = bugs / "backref"
     doc = load_spec(folder / "main.yaml", folder).document
