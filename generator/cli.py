@@ -61,18 +61,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "generate":
             if args.package or args.output:
                 return _generate_one(args.root, args.targets, args.package, args.output)
-            return _generate(_project(args.root), args.targets)
-        return _check(_project(args.root))
+            return _generate(load_project(args.root), args.targets)
+        return _check(load_project(args.root))
     except SpecError as exc:
         _report(exc)
         return EXIT_FAILED
     except (OSError, RuntimeError, KeyError, ValueError, jinja2.TemplateError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
-
-
-def _project(root: Path | None) -> Project:
-    return load_project(root)
 
 
 def _report(exc: SpecError) -> None:
@@ -83,7 +79,7 @@ def _report(exc: SpecError) -> None:
 
 def _validate(root: Path | None, specs: list[Path]) -> int:
     if not specs:
-        project = _project(root)
+        project = load_project(root)
         specs = [api.spec for api in project.apis]
         root = project.root
     failed = False
@@ -120,7 +116,7 @@ def _generate_one(root: Path | None, targets: list[str], package: str | None, ou
         return EXIT_USAGE
     spec = Path(targets[0])
     try:
-        project_root: Path | None = _project(root).root
+        project_root: Path | None = load_project(root).root
     except FileNotFoundError:
         project_root = None
     templates = (project_root or Path(__file__).resolve().parent.parent) / "templates"

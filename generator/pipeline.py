@@ -113,10 +113,9 @@ def compare_tree(package: GeneratedPackage, out_dir: Path) -> list[str]:
     differ = []
     on_disk = {
         p.relative_to(out_dir).as_posix()
-        for p in out_dir.rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts and not p.name.endswith((".pyc", ".egg-info"))
-        and ".egg-info" not in "/".join(p.parts)
-    } if out_dir.exists() else set()
+        for p in out_dir.rglob("*")  # nothing when out_dir is missing
+        if p.is_file() and not any(part == "__pycache__" or part.endswith(".egg-info") for part in p.parts)
+    }
     for rel, text in sorted(package.files.items()):
         path = out_dir / rel
         if rel not in on_disk or path.read_text(encoding="utf-8") != text:

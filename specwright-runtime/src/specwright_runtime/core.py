@@ -264,6 +264,14 @@ class _CoreBase:
             return_exc = self.error_factory(self.info(kind, request, message, response=response, body=body, cause=exc))
             raise return_exc from exc
 
+    @staticmethod
+    def response_target(response: httpx.Response, directory: str | Path, default_name: str, overwrite: bool) -> Path:
+        """Where a download goes when the caller gave no usable name: Content-Disposition, else the default."""
+        name = filename_from_disposition(response.headers.get("content-disposition"))
+        target = resolve_target(directory, name or safe_filename(default_name) or "download", overwrite=overwrite)
+        assert target is not None  # the name is already safe
+        return target
+
     def log(self, request: httpx.Request, response: httpx.Response | None, attempt: int, started: float) -> None:
         if logger.isEnabledFor(logging.DEBUG):
             status = response.status_code if response is not None else "failed"
@@ -370,10 +378,7 @@ class SyncCore(_CoreBase):
         target = resolve_target(directory, filename, overwrite=overwrite)
         response = self.send(call, stream=True)
         try:
-            if target is None:
-                name = filename_from_disposition(response.headers.get("content-disposition"))
-                target = resolve_target(directory, name or safe_filename(default_name) or "download", overwrite=overwrite)
-                assert target is not None
+            target = target or self.response_target(response, directory, default_name, overwrite)
             try:
                 return write_stream(
                     response.iter_bytes(),
@@ -472,10 +477,7 @@ class AsyncCore(_CoreBase):
         target = resolve_target(directory, filename, overwrite=overwrite)
         response = await self.send(call, stream=True)
         try:
-            if target is None:
-                name = filename_from_disposition(response.headers.get("content-disposition"))
-                target = resolve_target(directory, name or safe_filename(default_name) or "download", overwrite=overwrite)
-                assert target is not None
+            target = target or self.response_target(response, directory, default_name, overwrite)
             try:
                 return await awrite_stream(
                     response.aiter_bytes(),

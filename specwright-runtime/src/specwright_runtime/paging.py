@@ -102,13 +102,7 @@ class _Guard:
         self.max_items = max_items
         self.count = 0
         self.seen: set[Hashable] = {start}
-        self.previous: Sequence[Any] | None = None
         self.signatures: set[tuple[int, str, str]] = set()
-
-    def _repeats(self, items: list[Any]) -> bool:
-        """The same page again: a server that ignores the position (cheap check first)."""
-        prev = self.previous
-        return prev is not None and len(prev) == len(items) and prev[0] == items[0] and list(prev) == items
 
     def done(self) -> bool:
         return self.max_items is not None and self.count >= self.max_items
@@ -116,13 +110,14 @@ class _Guard:
     def take(self, page: Page[Any]) -> tuple[list[Any], Hashable | None]:
         """Items to yield from ``page`` and the next position (``None`` = stop after these)."""
         items = list(page.items)
-        if not items or self._repeats(items):
+        if not items:
             return [], None
+        # a page seen before (the one just before, or earlier): the server ignores the
+        # position or cycles; first, last and length identify a page cheaply
         signature = (len(items), repr(items[0]), repr(items[-1]))
-        if signature in self.signatures:  # a page seen before: the server cycles
+        if signature in self.signatures:
             return [], None
         self.signatures.add(signature)
-        self.previous = items
         if self.max_items is not None:
             items = items[: self.max_items - self.count]
         self.count += len(items)
