@@ -98,7 +98,7 @@ def _operation(
         if not str(code).startswith(("1", "2", "3"))
     )
     security = _security_keys(op["security"]) if "security" in op else default_security
-    paging = _paging(op, params, success)
+    paging = _paging(mapper, op, params, success, operation_method_name(op, method, path))
     retries = op.get("x-speakeasy-retries")
     idempotent = None
     if isinstance(retries, dict):
@@ -151,9 +151,18 @@ def _params(mapper: TypeMapper, raw_params: list[Any]) -> tuple[Param, ...]:
                 default=mapper.default_literal(schema),
                 description=" ".join(str(param.get("description", "")).split()),
                 deprecated=bool(param.get("deprecated", False)),
+                explode=_explode(param, annotation),
             )
         )
     return tuple(out)
+
+
+def _explode(param: dict[str, Any], annotation: str) -> bool:
+    """OpenAPI's default: ``form`` style (the query default) explodes lists, other styles do not."""
+    if not annotation.startswith("list["):
+        return True
+    style = param.get("style") or ("form" if param.get("in") in ("query", "cookie") else "simple")
+    return bool(param.get("explode", style == "form"))
 
 
 def _is_enum(mapper: TypeMapper, schema: Any) -> bool:
@@ -215,7 +224,9 @@ def _response(mapper: TypeMapper, status: str, raw: Any) -> Response:
     return Response(status, "binary", media, "bytes", description)
 
 
-def _paging(op: dict[str, Any], params: tuple[Param, ...], success: Response) -> Paging | None:
+def _paging(
+    mapper: TypeMapper, op: dict[str, Any], params: tuple[Param, ...], success: Response, py_name: str
+) -> Paging | None:
     raw = op.get("x-speakeasy-pagination")
     if not isinstance(raw, dict):
         return None
@@ -227,9 +238,7 @@ def _paging(op: dict[str, Any], params: tuple[Param, ...], success: Response) ->
         style = "page"
     position = inputs.get("offset") or inputs.get("page") or inputs.get("cursor")
     results = str(outputs.get("results", "$"))
-    item = "Any"
-    if results == "$" and success.type_expr.startswith("list[") and success.type_expr.endswith("]"):
-        item = success.type_expr[5:-1]
+    item = _item_type(mapper, _success_schema(mapper, op, success.status), results)
     return Paging(
         style=style,  # type: ignore[arg-type]
         position_param=position,
@@ -238,4 +247,39 @@ def _paging(op: dict[str, Any], params: tuple[Param, ...], success: Response) ->
         next_path=outputs.get("nextCursor") or outputs.get("nextUrl"),
         total_path=outputs.get("totalItems"),
         item_type=item,
+        method_name=str(op.get("x-specwright-pager-name") or f"iter_{py_name}"),
     )
+
+
+def _success_schema(mapper: TypeMapper, op: dict[str, Any], status: str) -> Any:
+    response = mapper.deref((op.get("responses") or {}).get(status)) or {}
+    content = response.get("content") or {}
+    media = next((m for m in content if is_json_media(m)), None)
+    return (content.get(media) or {}).get("schema") if media else None
+
+
+def _item_type(mapper: TypeMapper, schema: Any, results: str) -> str:
+    """The annotation of the items at ``results`` (``$`` or ``$.a.b``) in a response schema."""
+    if not results.startswith("$") or "[" in results:
+        return "Any"
+    for key in [k for k in results[1:].split(".") if k]:
+        schema = _property(mapper, schema, key)
+    schema = mapper.deref(schema)
+    if isinstance(schema, dict) and schema.get("type") == "array":
+        return mapper.annotation(schema.get("items"))
+    return "Any"
+
+
+def _property(mapper: TypeMapper, schema: Any, key: str) -> Any:
+    """The schema of property ``key``, looking through ``$ref`` and ``allOf``."""
+    schema = mapper.deref(schema)
+    if not isinstance(schema, dict):
+        return None
+    found = (schema.get("properties") or {}).get(key)
+    if found is not None:
+        return found
+    for part in schema.get("allOf") or []:
+        found = _property(mapper, part, key)
+        if found is not None:
+            return found
+    return None

@@ -53,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     p_gen.add_argument("targets", nargs="*", help="API keys from apis.toml, or one spec path with --package")
     p_gen.add_argument("--package", help="import name, for a spec outside apis.toml")
     p_gen.add_argument("--output", type=Path, help="output folder, for a spec outside apis.toml")
-    sub.add_parser("check", help="regenerate into a temporary folder and fail if generated/ differs")
+    p_check = sub.add_parser("check", help="regenerate into a temporary folder and fail if generated/ differs")
+    p_check.add_argument("apis", nargs="*", help="API keys from apis.toml (default: all)")
     args = parser.parse_args(argv)
     try:
         if args.command == "validate":
@@ -62,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.package or args.output:
                 return _generate_one(args.root, args.targets, args.package, args.output)
             return _generate(load_project(args.root), args.targets)
-        return _check(load_project(args.root))
+        return _check(load_project(args.root), args.apis)
     except SpecError as exc:
         _report(exc)
         return EXIT_FAILED
@@ -127,9 +128,9 @@ def _generate_one(root: Path | None, targets: list[str], package: str | None, ou
     return EXIT_OK
 
 
-def _check(project: Project) -> int:
+def _check(project: Project, keys: list[str]) -> int:
     drift = False
-    for cfg in project.apis:
+    for cfg in [project.api(k) for k in keys] if keys else project.apis:
         package = generate_package(cfg, project.templates, project.root)
         out_dir = project.generated / cfg.distribution
         differ = compare_tree(package, out_dir)

@@ -41,6 +41,7 @@ class PackageConfig:
     models_module: str = "models"
     errors_module: str = "errors"
     errors: ErrorNames = field(default_factory=lambda: default_errors("Api"))
+    http_kwargs: bool = False  # every method takes ``**kwargs`` for the httpx request
     extra: dict[str, Any] = field(default_factory=dict)  # free settings for per-API templates
 
     @property
@@ -80,6 +81,7 @@ def package_config(key: str, spec: Path, raw: dict[str, Any]) -> PackageConfig:
         models_module=str(raw.get("models_module", "models")),
         errors_module=str(raw.get("errors_module", "errors")),
         errors=errors,
+        http_kwargs=bool(raw.get("http_kwargs", False)),
         extra=dict(raw.get("extra") or {}),
     )
 

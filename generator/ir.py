@@ -28,6 +28,7 @@ class Param:
     default: str | None = None  # Python literal of the schema default
     description: str = ""
     deprecated: bool = False
+    explode: bool = True  # False: a list is sent as one comma-separated value
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class Paging:
     next_path: str | None = None  # cursor or next-URL path in the response
     total_path: str | None = None  # total items in the response
     item_type: str = "Any"
+    method_name: str = ""  # the iterator method, ``x-specwright-pager-name`` or ``iter_<method>``
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ class TemplateFile:
     async_: bool = False
 
 
-def environment(templates: Path) -> jinja2.Environment:
+def environment(templates: Path, cfg: PackageConfig | None = None) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         undefined=jinja2.StrictUndefined,
@@ -34,9 +35,10 @@ def environment(templates: Path) -> jinja2.Environment:
     )
     env.filters["docstring"] = docstring
     env.filters["pyrepr"] = repr
+    kwargs = cfg.http_kwargs if cfg is not None else False
     env.globals.update(
-        signature=signature,
-        call_args=call_args,
+        signature=functools.partial(signature, http_kwargs=kwargs),
+        call_args=functools.partial(call_args, http_kwargs=kwargs),
         return_type=return_type,
         param_doc=param_doc,
         api_uses=api_uses,
@@ -64,8 +66,13 @@ def _optional(annotation: str) -> str:
     return f"{annotation} | None"
 
 
-def signature(op: Operation, *, extra: tuple[str, ...] = (), skip: tuple[str, ...] = ()) -> str:
-    """Parameter list after ``self``: path parameters positional, the rest keyword-only."""
+def signature(
+    op: Operation, *, extra: tuple[str, ...] = (), skip: tuple[str, ...] = (), http_kwargs: bool = False
+) -> str:
+    """Parameter list after ``self``: path parameters positional, the rest keyword-only.
+
+    With ``http_kwargs``, a final ``**kwargs`` is passed on to the httpx request.
+    """
     parts = [_param_decl(p) for p in op.positional if p.py_name not in skip]
     keyword = [_param_decl(p) for p in op.keyword if p.py_name not in skip]
     if op.body is not None:
@@ -77,16 +84,20 @@ def signature(op: Operation, *, extra: tuple[str, ...] = (), skip: tuple[str, ..
     if keyword:
         parts.append("*")
         parts.extend(keyword)
+    if http_kwargs:
+        parts.append("**kwargs: Any")
     return ", ".join(["self", *parts])
 
 
-def call_args(op: Operation, **override: str) -> str:
+def call_args(op: Operation, http_kwargs: bool = False, **override: str) -> str:
     """Arguments forwarding every parameter by name (for wrappers)."""
     names = [p.py_name for p in op.positional] + [p.py_name for p in op.keyword]
     if op.body is not None:
         names.append(op.body.py_name)
     args = [f"{n}={override.get(n, n)}" for n in names]
     args.append(f"request_options={override.get('request_options', 'request_options')}")
+    if http_kwargs:
+        args.append("**kwargs")
     return ", ".join(args)
 
 
@@ -140,7 +151,7 @@ def template_files(templates: Path, cfg: PackageConfig) -> list[TemplateFile]:
 
 def render_files(templates: Path, api: Api, cfg: PackageConfig, context: dict[str, Any]) -> dict[str, str]:
     """Every rendered file, keyed by its path inside the distribution folder."""
-    env = environment(templates)
+    env = environment(templates, cfg)
     out: dict[str, str] = {}
     for item in template_files(templates, cfg):
         template = env.get_template(item.template)
@@ -168,6 +179,7 @@ class Uses:
     datetime: bool
     date: bool
     unset: bool
+    comma_joined: bool = False
 
     @property
     def datetime_names(self) -> list[str]:
@@ -180,4 +192,5 @@ def api_uses(api: Api) -> Uses:
     exprs += [op.success.type_expr for op in api.operations]
     words = {w for e in exprs for w in e.replace("[", " ").replace("]", " ").replace("|", " ").replace(",", " ").split()}
     unset = any(op.body and op.body.kind == "json" and not op.body.required for op in api.operations)
-    return Uses(datetime="datetime" in words, date="date" in words, unset=unset)
+    joined = any(not p.explode for op in api.operations for p in op.params)
+    return Uses(datetime="datetime" in words, date="date" in words, unset=unset, comma_joined=joined)

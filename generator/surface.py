@@ -16,11 +16,12 @@ def api_surface(api: Api, cfg: PackageConfig) -> dict[str, Any]:
         name = f"{op.group}.{op.py_name}" if op.group else op.py_name
         methods[name] = {
             "http": f"{op.method} {op.path}",
-            "signature": signature(op),
+            "signature": signature(op, http_kwargs=cfg.http_kwargs),
             "returns": op.success.type_expr,
         }
         if op.paging:
-            methods[f"iter_{name}"] = {"http": f"{op.method} {op.path}", "pages": op.paging.style}
+            pager = f"{op.group}.{op.paging.method_name}" if op.group else op.paging.method_name
+            methods[pager] = {"http": f"{op.method} {op.path}", "pages": op.paging.style}
     return {
         "package": cfg.package,
         "class": cfg.api_class,

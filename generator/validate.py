@@ -20,6 +20,7 @@ OPERATION_EXTENSIONS = (
     "x-speakeasy-pagination",
     "x-speakeasy-group",
     "x-speakeasy-name-override",
+    "x-specwright-pager-name",
     "x-speakeasy-retries",
     "x-codegen-request-body-name",
 )
@@ -143,6 +144,15 @@ def _rules(spec: LoadedSpec) -> Iterator[Diagnostic]:
             seen[key] = where
         paging = op.get("x-speakeasy-pagination")
         if isinstance(paging, dict):
+            pager = op.get("x-specwright-pager-name")
+            pager_key = (key[0], pager if isinstance(pager, str) else f"iter_{name}")
+            if pager_key in seen:
+                yield _diag(
+                    spec, [*where, "x-specwright-pager-name"], "method-name-unique",
+                    f"pager name {pager_key[1]!r} is already used by {pointer(seen[pager_key])}",
+                )
+            else:
+                seen[pager_key] = [*where, "x-specwright-pager-name"]
             for i, item in enumerate(paging.get("inputs") or []):
                 if isinstance(item, dict) and item.get("name") not in params:
                     yield _diag(

@@ -168,6 +168,9 @@ class Grad300Api:
 
         Returns the user the bearer token belongs to.
 
+        Args:
+            request_options: Per-call timeout, retry policy and headers.
+
         Returns:
             The user of the token.
 

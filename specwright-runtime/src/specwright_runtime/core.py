@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -99,6 +100,15 @@ def expand_path(template: str, params: Mapping[str, Any]) -> str:
     return path
 
 
+def comma_joined(value: Any) -> str | None:
+    """A list parameter with ``explode: false``: one comma-separated value (``None`` stays unset)."""
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return ",".join(wire_value(v) for v in value if v is not None)
+    return wire_value(value)
+
+
 def query_items(query: Mapping[str, Any]) -> list[tuple[str, str | int | float | bool | None]]:
     """Query pairs in order; ``None`` dropped, lists repeated (``form`` style, exploded)."""
     pairs: list[tuple[str, str | int | float | bool | None]] = []
@@ -163,7 +173,7 @@ class _CoreBase:
         headers = {k: wire_value(v) for k, v in call.headers.items() if v is not None}
         if call.accept and "accept" not in {k.lower() for k in headers}:
             headers["Accept"] = call.accept
-        kwargs: dict[str, Any] = dict(call.extra)
+        kwargs: dict[str, Any] = {k: v for k, v in call.extra.items() if k not in _MERGED_EXTRA}
         if call.json is not UNSET:
             kwargs["json"] = to_jsonable(call.json)
         elif call.form is not None:
@@ -176,14 +186,26 @@ class _CoreBase:
         if call.timeout is not UNSET:
             kwargs["timeout"] = call.timeout
         if call.options is not None:
-            headers.update(call.options.headers or {})
+            _override_headers(headers, call.options.headers)
             if call.options.timeout is not UNSET:
                 kwargs["timeout"] = call.options.timeout
+        # a caller's own httpx arguments come last: they win over the generated ones
+        _override_headers(headers, call.extra.get("headers"))
+        if "timeout" in call.extra:
+            kwargs["timeout"] = call.extra["timeout"]
         url = httpx.URL(self.url_for(expand_path(call.path, call.path_params)))
         pairs = query_items(call.query)
+        extra_params = call.extra.get("params")
+        if extra_params:
+            pairs.extend(httpx.QueryParams(extra_params).multi_items())
         if pairs:  # merge, so a next-page URL keeps its own query
             url = url.copy_with(params=httpx.QueryParams([*url.params.multi_items(), *pairs]))
         return http.build_request(call.method, url, headers=headers, **kwargs)
+
+    @staticmethod
+    def send_options(call: Call) -> dict[str, Any]:
+        """The caller's ``auth``/``follow_redirects``, which httpx takes when sending."""
+        return {k: call.extra[k] for k in _SEND_EXTRA if k in call.extra}
 
     def policy(self, call: Call) -> RetryPolicy:
         if call.options is not None and call.options.retry is not None:
@@ -237,8 +259,10 @@ class _CoreBase:
         elif isinstance(exc, IncompleteDownload):
             kind, what = FailureKind.CONNECTION, f"{exc} ({request.method} {url})"
         else:
+            reason = _USERINFO.sub("//", str(exc))[:200]  # an OS-level reason, never credentials
             kind, what = FailureKind.CONNECTION, (
                 f"Network error while calling {self.title} API ({request.method} {url}): {type(exc).__name__}"
+                + (f" ({reason})" if reason else "")
             )
         return self.error_factory(self.info(kind, request, what, cause=exc))
 
@@ -285,6 +309,21 @@ class _CoreBase:
             )
 
 
+_USERINFO = re.compile(r"//[^/@\s]*@")
+
+# keys of ``Call.extra`` merged by ``build`` or given to ``send`` instead of ``build_request``
+_SEND_EXTRA = ("auth", "follow_redirects")
+_MERGED_EXTRA = ("headers", "params", "timeout", *_SEND_EXTRA)
+
+
+def _override_headers(headers: dict[str, str], new: Any) -> None:
+    """Set ``new`` headers, replacing any of the same name whatever its case."""
+    for name, value in httpx.Headers(new or {}).multi_items():
+        for existing in [k for k in headers if k.lower() == name]:
+            del headers[existing]
+        headers[name] = value
+
+
 def _first_error(exc: ValidationError) -> str:
     first = exc.errors()[0]
     loc = ".".join(str(p) for p in first.get("loc", ())) or "(root)"
@@ -304,6 +343,7 @@ class SyncCore(_CoreBase):
     def send(self, call: Call, *, stream: bool = False) -> httpx.Response:
         """Send with retries; raise the package's error for failures and error statuses."""
         request = self.build(self.http, call)
+        send_options = self.send_options(call)
         policy = self.policy(call)
         may_retry = policy.allows(call.method, call.idempotent)
         attempt = 0
@@ -311,7 +351,7 @@ class SyncCore(_CoreBase):
             attempt += 1
             started = time.monotonic()
             try:
-                response = self.http.send(request, stream=True)
+                response = self.http.send(request, stream=True, **send_options)
             except (httpx.TransportError, TokenEndpointError) as exc:
                 self.log(request, None, attempt, started)
                 delay = policy.delay(attempt, None) if may_retry and _retryable(exc, policy) else None
@@ -406,6 +446,7 @@ class AsyncCore(_CoreBase):
     async def send(self, call: Call, *, stream: bool = False) -> httpx.Response:
         """Send with retries; raise the package's error for failures and error statuses."""
         request = self.build(self.http, call)
+        send_options = self.send_options(call)
         policy = self.policy(call)
         may_retry = policy.allows(call.method, call.idempotent)
         attempt = 0
@@ -413,7 +454,7 @@ class AsyncCore(_CoreBase):
             attempt += 1
             started = time.monotonic()
             try:
-                response = await self.http.send(request, stream=True)
+                response = await self.http.send(request, stream=True, **send_options)
             except (httpx.TransportError, TokenEndpointError) as exc:
                 self.log(request, None, attempt, started)
                 delay = policy.delay(attempt, None) if may_retry and _retryable(exc, policy) else None
