@@ -158,11 +158,16 @@ def _params(mapper: TypeMapper, raw_params: list[Any]) -> tuple[Param, ...]:
 
 
 def _explode(param: dict[str, Any], annotation: str) -> bool:
-    """OpenAPI's default: ``form`` style (the query default) explodes lists, other styles do not."""
+    """False for a list sent comma-separated: ``form`` style with ``explode: false``, or ``simple``.
+
+    (``spaceDelimited``/``pipeDelimited`` are not supported and are sent exploded.)
+    """
     if not annotation.startswith("list["):
         return True
     style = param.get("style") or ("form" if param.get("in") in ("query", "cookie") else "simple")
-    return bool(param.get("explode", style == "form"))
+    if style == "form":
+        return bool(param.get("explode", True))
+    return style != "simple"
 
 
 def _is_enum(mapper: TypeMapper, schema: Any) -> bool:

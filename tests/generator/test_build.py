@@ -356,3 +356,59 @@ def test_server_variables_are_filled_in(build: Callable[[dict[str, Any]], Api]) 
     assert api.server_url == "https://eu.api.test/v2"
     assert api.primary_scheme is None
     assert not api.has_paging and not api.has_downloads
+
+
+def _paged_doc(results: str, pager_name: str | None = None) -> dict[str, Any]:
+    item = {"type": "object", "properties": {"id": {"type": "string"}}}
+    page = {
+        "allOf": [
+            {"type": "object", "properties": {"links": {"type": "array", "items": {"type": "object"}}}},
+            {"type": "object", "properties": {"data": {"type": "object", "properties": {"things": {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}}}}}},
+        ]
+    }
+    op_raw: dict[str, Any] = {
+        "operationId": "get_things",
+        "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer"}}],
+        "x-speakeasy-pagination": {
+            "type": "url",
+            "inputs": [{"name": "limit", "in": "parameters", "type": "limit"}],
+            "outputs": {"results": results, "nextUrl": "$.links[?(@.rel=='next')].href"},
+        },
+        "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}}},
+    }
+    if pager_name:
+        op_raw["x-specwright-pager-name"] = pager_name
+    return _doc({"/things": {"get": op_raw}}, components={"schemas": {"Thing": item, "Page": page}})
+
+
+def test_pager_item_type_follows_results_path_through_refs_and_allof(build: Callable[[dict[str, Any]], Api]) -> None:
+    (op,) = build(_paged_doc("$.data.things")).operations
+    assert op.paging is not None
+    assert op.paging.item_type == "models.Thing"
+    assert op.paging.method_name == "iter_get_things"  # the default name
+
+
+@pytest.mark.parametrize("results", ["$.data.nothing", "$.links[0]", "$"])
+def test_pager_item_type_is_any_when_the_path_is_not_an_array(build: Callable[[dict[str, Any]], Api], results: str) -> None:
+    (op,) = build(_paged_doc(results)).operations
+    assert op.paging is not None and op.paging.item_type == "Any"
+
+
+def test_pager_name_extension(build: Callable[[dict[str, Any]], Api]) -> None:
+    (op,) = build(_paged_doc("$.data.things", pager_name="iter_things")).operations
+    assert op.paging is not None and op.paging.method_name == "iter_things"
+
+
+@pytest.mark.parametrize(
+    ("param", "explode"),
+    [
+        ({"schema": {"type": "array", "items": {"type": "string"}}}, True),  # form style explodes by default
+        ({"schema": {"type": "array", "items": {"type": "string"}}, "explode": False}, False),
+        ({"in": "header", "name": "X-Tags", "schema": {"type": "array", "items": {"type": "string"}}}, False),  # simple style
+        ({"schema": {"type": "string"}, "explode": False}, True),  # a scalar is one value anyway
+    ],
+)
+def test_explode(build: Callable[[dict[str, Any]], Api], param: dict[str, Any], explode: bool) -> None:
+    raw = {"name": "tags", "in": "query", **param}  # param may override name and location
+    (op,) = build(_doc({"/x": {"get": {"operationId": "x", "parameters": [raw], "responses": OK}}})).operations
+    assert op.params[0].explode is explode

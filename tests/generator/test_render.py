@@ -214,3 +214,10 @@ def test_rendered_pyproject(grad300_rendered: dict[str, str]) -> None:
     assert 'name = "grad300-client"' in text
     assert 'version = "0.2.0"' in text
     assert '"astropy>=5.3.4"' in text
+
+
+def test_signature_and_call_args_with_http_kwargs() -> None:
+    op = _op((_param("id", "path", "str", True),))
+    assert signature(op, http_kwargs=True) == "self, id: str, *, request_options: RequestOptions | None = None, **kwargs: Any"
+    assert call_args(op, http_kwargs=True) == "id=id, request_options=request_options, **kwargs"
+    assert "**kwargs" not in signature(op) and "**kwargs" not in call_args(op)

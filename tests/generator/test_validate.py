@@ -347,3 +347,16 @@ def test_dangling_local_ref_is_a_diagnostic(copy_fixture: Callable[[str], Path])
     diags = validate(load_spec(folder / "dangling_local.yaml", folder))
     assert diags
     assert diags[0].file == "dangling_local.yaml"
+
+
+def test_pager_name_clashing_with_a_method(check: Spec, grad300_doc: dict[str, Any]) -> None:
+    _list_scans(grad300_doc)["x-specwright-pager-name"] = "test_token"
+    diags = check(grad300_doc)
+    assert [(d.pointer, d.rule) for d in diags] == [(LIST_SCANS + "/x-specwright-pager-name", "method-name-unique")]
+    assert "pager name 'test_token'" in diags[0].message
+
+
+def test_pager_name_must_be_an_identifier(check: Spec, grad300_doc: dict[str, Any]) -> None:
+    _list_scans(grad300_doc)["x-specwright-pager-name"] = "Iter Scans"
+    diags = check(grad300_doc)
+    assert [(d.pointer, d.rule) for d in diags] == [(LIST_SCANS + "/x-specwright-pager-name", "x-specwright-pager-name:pattern")]

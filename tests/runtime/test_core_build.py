@@ -12,7 +12,16 @@ from urllib.parse import parse_qsl
 import httpx
 import pytest
 from pydantic import BaseModel, ConfigDict, Field
-from specwright_runtime.core import UNSET, Call, SyncCore, expand_path, query_items, to_jsonable, wire_value
+from specwright_runtime.core import (
+    UNSET,
+    Call,
+    SyncCore,
+    comma_joined,
+    expand_path,
+    query_items,
+    to_jsonable,
+    wire_value,
+)
 
 
 class ScanType(enum.StrEnum):
@@ -232,3 +241,40 @@ class TestRequestOptions:
     def test_extra_is_passed_to_build_request(self, sent: Callable[[Call], httpx.Request]) -> None:
         request = sent(Call("GET", "/x", extra={"cookies": {"session": "abc"}}))
         assert request.headers["cookie"] == "session=abc"
+
+
+# --- a caller's own httpx arguments (Call.extra) ------------------------------------------
+
+
+def test_extra_headers_override_generated_ones_whatever_their_case(sent: Callable[[Call], httpx.Request]) -> None:
+    request = sent(Call("GET", "/x", accept="application/json", headers={"X-Mode": "a"}, extra={"headers": {"accept": "text/csv", "x-trace": "7"}}))
+    assert request.headers.get_list("accept") == ["text/csv"]
+    assert request.headers["x-trace"] == "7" and request.headers["x-mode"] == "a"
+
+
+def test_extra_params_are_merged_into_the_query(sent: Callable[[Call], httpx.Request]) -> None:
+    request = sent(Call("GET", "/x", query={"limit": 5}, extra={"params": {"lang": "en", "limit": "9"}}))
+    assert request.url.params.get_list("limit") == ["5", "9"]
+    assert request.url.params["lang"] == "en"
+
+
+def test_extra_timeout_wins(sent: Callable[[Call], httpx.Request]) -> None:
+    request = sent(Call("GET", "/x", timeout=30.0, extra={"timeout": 2.5}))
+    assert request.extensions["timeout"] == httpx.Timeout(2.5).as_dict()
+
+
+def test_extra_auth_is_used_when_sending(make_core: Callable[..., SyncCore], recorder: Any) -> None:
+    rec = recorder(200)
+    make_core(rec).send(Call("GET", "/x", extra={"auth": httpx.BasicAuth("u", "p")}))
+    assert rec.last.headers["authorization"] == httpx.BasicAuth("u", "p")._auth_header
+
+
+def test_unknown_extra_is_a_type_error(sent: Callable[[Call], httpx.Request]) -> None:
+    with pytest.raises(TypeError):
+        sent(Call("GET", "/x", extra={"nonsense": 1}))
+
+
+def test_comma_joined() -> None:
+    assert comma_joined(None) is None
+    assert comma_joined(["running", ScanType.SKYDIP, None, True]) == "running,sky dip,true"
+    assert comma_joined(3) == "3"
