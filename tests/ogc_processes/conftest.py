@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-
+import pytest_asyncio
 from cuiman import AsyncClient, Client
 from servers.wraptile_server import WraptileServer
 
@@ -43,7 +43,7 @@ def sync_client(wraptile: WraptileServer) -> Iterator[Client]:
         yield client
 
 
-@pytest.fixture
+@pytest_asyncio.fixture
 async def async_client(wraptile: WraptileServer) -> Any:
     """An asynchronous client of the real server."""
     async with AsyncClient(server_url=wraptile.base_url) as client:
@@ -71,7 +71,7 @@ def make_client() -> Iterator[Callable[..., Client]]:
         client.close()
 
 
-@pytest.fixture
+@pytest_asyncio.fixture
 async def make_async_client() -> Any:
     """``make_async_client(handler, **kwargs)``: an ``AsyncClient`` over a mock transport."""
     made: list[AsyncClient] = []

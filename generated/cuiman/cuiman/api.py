@@ -222,13 +222,19 @@ class ProcessesApi:
         def fetch(position: Hashable) -> _paging.Page[models.ProcessSummary]:
             if position == "":
                 page = self.get_processes(limit=limit, request_options=request_options, **kwargs)
+                page_url = self._core.path_url("/processes")
             else:
+                page_url = str(position)
                 page = self._core.call(
-                    Call("GET", str(position), options=request_options, extra=kwargs),
-                    models.ProcessList,
+                    Call("GET", page_url, options=request_options, extra=kwargs), models.ProcessList
                 )
             items: list[models.ProcessSummary] = list(_paging.select(page, "$.processes") or [])
-            return _paging.link_page(items, _paging.select(page, "$.links[?(@.rel=='next')].href"))
+            href = _paging.select(page, "$.links[?(@.rel=='next')].href")
+            # a relative link is relative to the page it is on (RFC 3986)
+            return _paging.link_page(
+                items,
+                self._core.resolve(href, page_url) if isinstance(href, str) and href else None,
+            )
 
         start: Hashable = ""
         return _paging.iterate(fetch, start, max_items=max_items)
@@ -399,13 +405,19 @@ class ProcessesApi:
                     request_options=request_options,
                     **kwargs,
                 )
+                page_url = self._core.path_url("/jobs")
             else:
+                page_url = str(position)
                 page = self._core.call(
-                    Call("GET", str(position), options=request_options, extra=kwargs),
-                    models.JobList,
+                    Call("GET", page_url, options=request_options, extra=kwargs), models.JobList
                 )
             items: list[models.JobInfo] = list(_paging.select(page, "$.jobs") or [])
-            return _paging.link_page(items, _paging.select(page, "$.links[?(@.rel=='next')].href"))
+            href = _paging.select(page, "$.links[?(@.rel=='next')].href")
+            # a relative link is relative to the page it is on (RFC 3986)
+            return _paging.link_page(
+                items,
+                self._core.resolve(href, page_url) if isinstance(href, str) and href else None,
+            )
 
         start: Hashable = ""
         return _paging.iterate(fetch, start, max_items=max_items)

@@ -228,13 +228,19 @@ class AsyncProcessesApi:
                 page = await self.get_processes(
                     limit=limit, request_options=request_options, **kwargs
                 )
+                page_url = self._core.path_url("/processes")
             else:
+                page_url = str(position)
                 page = await self._core.call(
-                    Call("GET", str(position), options=request_options, extra=kwargs),
-                    models.ProcessList,
+                    Call("GET", page_url, options=request_options, extra=kwargs), models.ProcessList
                 )
             items: list[models.ProcessSummary] = list(_paging.select(page, "$.processes") or [])
-            return _paging.link_page(items, _paging.select(page, "$.links[?(@.rel=='next')].href"))
+            href = _paging.select(page, "$.links[?(@.rel=='next')].href")
+            # a relative link is relative to the page it is on (RFC 3986)
+            return _paging.link_page(
+                items,
+                self._core.resolve(href, page_url) if isinstance(href, str) and href else None,
+            )
 
         start: Hashable = ""
         return _paging.aiterate(fetch, start, max_items=max_items)
@@ -405,13 +411,19 @@ class AsyncProcessesApi:
                     request_options=request_options,
                     **kwargs,
                 )
+                page_url = self._core.path_url("/jobs")
             else:
+                page_url = str(position)
                 page = await self._core.call(
-                    Call("GET", str(position), options=request_options, extra=kwargs),
-                    models.JobList,
+                    Call("GET", page_url, options=request_options, extra=kwargs), models.JobList
                 )
             items: list[models.JobInfo] = list(_paging.select(page, "$.jobs") or [])
-            return _paging.link_page(items, _paging.select(page, "$.links[?(@.rel=='next')].href"))
+            href = _paging.select(page, "$.links[?(@.rel=='next')].href")
+            # a relative link is relative to the page it is on (RFC 3986)
+            return _paging.link_page(
+                items,
+                self._core.resolve(href, page_url) if isinstance(href, str) and href else None,
+            )
 
         start: Hashable = ""
         return _paging.aiterate(fetch, start, max_items=max_items)

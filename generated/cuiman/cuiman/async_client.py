@@ -107,10 +107,17 @@ class AsyncClient(AsyncProcessesApi):
             JobTimeoutError: the job did not end within ``timeout`` seconds.
             ClientError: a status request failed.
         """
-        if poll_interval < 0 or max_interval < 0 or backoff < 1:
-            raise ValueError("poll_interval and max_interval must be >= 0 and backoff >= 1")
+        if (
+            poll_interval < 0
+            or max_interval < 0
+            or backoff < 1
+            or (timeout is not None and timeout < 0)
+        ):
+            raise ValueError(
+                "timeout, poll_interval and max_interval must be >= 0 and backoff >= 1"
+            )
         deadline = None if timeout is None else time.monotonic() + timeout
-        pause = poll_interval
+        pause = min(poll_interval, max_interval)
         while True:
             job = await self.get_job(job_id, **kwargs)
             if on_update is not None:
@@ -123,4 +130,4 @@ class AsyncClient(AsyncProcessesApi):
                     raise JobTimeoutError(job_id, timeout or 0.0, str(job.status))
                 pause = min(pause, left)
             await asyncio.sleep(pause)
-            pause = min(max(pause * backoff, poll_interval), max_interval)
+            pause = min(pause * backoff, max_interval)

@@ -54,7 +54,7 @@ class ClientError(SpecwrightError):
 
 
 class ClientStatusError(ClientError):
-    """The server answered with an error status (4xx/5xx)."""
+    """The server answered with an error status (4xx/5xx), or a redirect that is not followed."""
 
 
 class ClientAuthError(ClientStatusError):
@@ -98,7 +98,7 @@ _TITLES = {
 def api_error_from_info(info: ErrorInfo) -> ApiError:
     """The server's RFC 7807 problem details if it sent them, else problem details built here."""
     status = info.status_code
-    if status is not None and status >= 400:
+    if status is not None and (status >= 400 or info.kind is FailureKind.STATUS):
         if isinstance(info.body, dict) and isinstance(info.body.get("type"), str):
             try:
                 problem = ApiError.model_validate(info.body)
@@ -160,7 +160,7 @@ def error_from_info(info: ErrorInfo) -> Exception:
     """The exception for one failed call (used by the runtime core)."""
     api_error = api_error_from_info(info)
     status = info.status_code
-    if status is not None and status >= 400:
+    if status is not None and (status >= 400 or info.kind is FailureKind.STATUS):
         message = f"{api_error.detail or api_error.title or info.message} (HTTP {status}, {info.method} {info.url})"
         # 403 is not an auth failure here: Eozilla servers answer it for results not ready
         cls: type[ClientError] = (

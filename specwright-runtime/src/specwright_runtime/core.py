@@ -100,13 +100,40 @@ def expand_path(template: str, params: Mapping[str, Any]) -> str:
     return path
 
 
+class CommaJoined(str):
+    """A list sent as one comma-separated value; its commas stay literal in a query."""
+
+    parts: tuple[str, ...]
+
+    def __new__(cls, parts: list[str]) -> CommaJoined:
+        joined = super().__new__(cls, ",".join(parts))
+        joined.parts = tuple(parts)
+        return joined
+
+
 def comma_joined(value: Any) -> str | None:
     """A list parameter with ``explode: false``: one comma-separated value (``None`` stays unset)."""
     if value is None:
         return None
     if isinstance(value, (list, tuple, set, frozenset)):
-        return ",".join(wire_value(v) for v in value if v is not None)
+        return CommaJoined([wire_value(v) for v in value if v is not None])
     return wire_value(value)
+
+
+def encode_query(pairs: list[tuple[str, Any]]) -> str:
+    """``name=value&...`` percent-encoded, except the separating commas of :class:`CommaJoined`."""
+
+    def enc(text: str) -> str:
+        return quote(text, safe="")
+
+    out = []
+    for name, value in pairs:
+        if isinstance(value, CommaJoined):
+            text = ",".join(enc(part) for part in value.parts)
+        else:
+            text = enc(value if isinstance(value, str) else wire_value(value))
+        out.append(f"{enc(name)}={text}")
+    return "&".join(out)
 
 
 def query_items(query: Mapping[str, Any]) -> list[tuple[str, str | int | float | bool | None]]:
@@ -117,6 +144,8 @@ def query_items(query: Mapping[str, Any]) -> list[tuple[str, str | int | float |
             continue
         if isinstance(value, (list, tuple, set, frozenset)):
             pairs.extend((name, wire_value(v)) for v in value if v is not None)
+        elif isinstance(value, CommaJoined):
+            pairs.append((name, value))
         else:
             pairs.append((name, wire_value(value)))
     return pairs
@@ -169,6 +198,10 @@ class _CoreBase:
             return path
         return self.base_url + "/" + path.lstrip("/")
 
+    def path_url(self, template: str, path_params: Mapping[str, Any] | None = None) -> str:
+        """Absolute URL of an API path template filled with ``path_params``."""
+        return self.url_for(expand_path(template, path_params or {}))
+
     def build(self, http: httpx.Client | httpx.AsyncClient, call: Call) -> httpx.Request:
         headers = {k: wire_value(v) for k, v in call.headers.items() if v is not None}
         if call.accept and "accept" not in {k.lower() for k in headers}:
@@ -198,14 +231,41 @@ class _CoreBase:
         extra_params = call.extra.get("params")
         if extra_params:
             pairs.extend(httpx.QueryParams(extra_params).multi_items())
-        if pairs:  # merge, so a next-page URL keeps its own query
-            url = url.copy_with(params=httpx.QueryParams([*url.params.multi_items(), *pairs]))
+        if pairs:  # appended, so a next-page URL keeps its own query
+            own = url.query.decode("ascii")
+            query = encode_query(pairs)
+            url = url.copy_with(query=(f"{own}&{query}" if own else query).encode("ascii"))
         return http.build_request(call.method, url, headers=headers, **kwargs)
 
-    @staticmethod
-    def send_options(call: Call) -> dict[str, Any]:
-        """The caller's ``auth``/``follow_redirects``, which httpx takes when sending."""
-        return {k: call.extra[k] for k in _SEND_EXTRA if k in call.extra}
+    def send_options(self, call: Call, request: httpx.Request) -> dict[str, Any]:
+        """Arguments for ``httpx.Client.send``: the caller's ``auth``/``follow_redirects``.
+
+        Credentials stay with the API: a URL on another origin (e.g. a next-page link) is sent
+        without the client's auth and without ``Authorization``/``Cookie`` headers, as httpx
+        does on a cross-origin redirect. An ``Authorization`` header the caller gave for this
+        call wins over the client's auth.
+        """
+        options = {k: call.extra[k] for k in _SEND_EXTRA if k in call.extra}
+        if not self.same_origin(request.url):
+            for name in ("authorization", "cookie", "proxy-authorization"):
+                request.headers.pop(name, None)
+            options["auth"] = None
+        elif "auth" not in options and _explicit_authorization(call):
+            options["auth"] = None
+        return options
+
+    def same_origin(self, url: httpx.URL) -> bool:
+        """Whether ``url`` has the scheme, host and port of the API's base URL."""
+        base = httpx.URL(self.base_url)
+        return (url.scheme, url.host, url.port or _PORTS.get(url.scheme)) == (
+            base.scheme,
+            base.host,
+            base.port or _PORTS.get(base.scheme),
+        )
+
+    def resolve(self, href: str, page_url: str) -> str:
+        """A link from a page (e.g. ``rel=next``) as an absolute URL, relative to that page."""
+        return str(httpx.URL(page_url).join(href))
 
     def policy(self, call: Call) -> RetryPolicy:
         if call.options is not None and call.options.retry is not None:
@@ -237,6 +297,10 @@ class _CoreBase:
     def status_failure(self, request: httpx.Request, response: httpx.Response) -> Exception:
         body = parse_body(response.content)
         message = describe_body(body, response.status_code, self.title)
+        if response.status_code < 400:
+            location = response.headers.get("location")
+            target = f" to {redact_url(request.url.join(location))}" if location else ""
+            message = f"{self.title} API answered with a redirect{target} (HTTP {response.status_code}), which is not followed"
         return self.error_factory(self.info(FailureKind.STATUS, request, message, response=response, body=body))
 
     def transport_failure(self, request: httpx.Request, exc: Exception) -> Exception:
@@ -316,6 +380,16 @@ _SEND_EXTRA = ("auth", "follow_redirects")
 _MERGED_EXTRA = ("headers", "params", "timeout", *_SEND_EXTRA)
 
 
+_PORTS = {"http": 80, "https": 443}
+
+
+def _explicit_authorization(call: Call) -> bool:
+    names = [*httpx.Headers(call.extra.get("headers") or {}).keys()]
+    if call.options is not None:
+        names += [*httpx.Headers(call.options.headers or {}).keys()]
+    return "authorization" in names
+
+
 def _override_headers(headers: dict[str, str], new: Any) -> None:
     """Set ``new`` headers, replacing any of the same name whatever its case."""
     for name, value in httpx.Headers(new or {}).multi_items():
@@ -343,7 +417,7 @@ class SyncCore(_CoreBase):
     def send(self, call: Call, *, stream: bool = False) -> httpx.Response:
         """Send with retries; raise the package's error for failures and error statuses."""
         request = self.build(self.http, call)
-        send_options = self.send_options(call)
+        send_options = self.send_options(call, request)
         policy = self.policy(call)
         may_retry = policy.allows(call.method, call.idempotent)
         attempt = 0
@@ -366,7 +440,7 @@ class SyncCore(_CoreBase):
                     response.close()
                     time.sleep(delay)
                     continue
-            if response.status_code >= 400 or not stream:
+            if response.status_code >= 300 or not stream:
                 try:
                     response.read()
                 except httpx.TransportError as exc:
@@ -376,7 +450,7 @@ class SyncCore(_CoreBase):
                         raise self.transport_failure(request, exc) from exc
                     time.sleep(delay)
                     continue
-            if response.status_code >= 400:
+            if response.status_code >= 300:  # redirects are not followed unless asked for
                 raise self.status_failure(request, response)
             return response
 
@@ -446,7 +520,7 @@ class AsyncCore(_CoreBase):
     async def send(self, call: Call, *, stream: bool = False) -> httpx.Response:
         """Send with retries; raise the package's error for failures and error statuses."""
         request = self.build(self.http, call)
-        send_options = self.send_options(call)
+        send_options = self.send_options(call, request)
         policy = self.policy(call)
         may_retry = policy.allows(call.method, call.idempotent)
         attempt = 0
@@ -469,7 +543,7 @@ class AsyncCore(_CoreBase):
                     await response.aclose()
                     await asyncio.sleep(delay)
                     continue
-            if response.status_code >= 400 or not stream:
+            if response.status_code >= 300 or not stream:
                 try:
                     await response.aread()
                 except httpx.TransportError as exc:
@@ -479,7 +553,7 @@ class AsyncCore(_CoreBase):
                         raise self.transport_failure(request, exc) from exc
                     await asyncio.sleep(delay)
                     continue
-            if response.status_code >= 400:
+            if response.status_code >= 300:  # redirects are not followed unless asked for
                 raise self.status_failure(request, response)
             return response
 
