@@ -11,7 +11,7 @@ import httpx
 from specwright_runtime import Call, RequestOptions, RetryPolicy, AsyncCore
 from specwright_runtime import auth as _auth
 from specwright_runtime import paging as _paging
-from specwright_runtime.core import DEFAULT_TIMEOUT, comma_joined
+from specwright_runtime.core import DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, comma_joined
 
 from . import models as models
 from .exceptions import error_from_info
@@ -31,6 +31,8 @@ class AsyncProcessesApi:
         token: a bearer token to send with every request.
         auth: any ``httpx.Auth`` to use instead of the built-in one.
         timeout: seconds, or an ``httpx.Timeout``; default 30 s (10 s to connect).
+        total_timeout: seconds a whole call may take, retries included (default 120;
+            ``None``: no limit). Streamed downloads are bounded only by a per-call total.
         retry: retry policy; ``RetryPolicy.disabled()`` turns retries off.
         headers: extra headers for every request.
         transport: an httpx transport (e.g. ``httpx.MockTransport`` in tests).
@@ -43,6 +45,7 @@ class AsyncProcessesApi:
         token: str | None = None,
         auth: httpx.Auth | None = None,
         timeout: float | httpx.Timeout | None = None,
+        total_timeout: float | None = DEFAULT_TOTAL_TIMEOUT,
         retry: RetryPolicy | None = None,
         headers: Mapping[str, str] | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
@@ -62,6 +65,7 @@ class AsyncProcessesApi:
             error_factory=error_from_info,
             title=TITLE,
             retry=retry,
+            total_timeout=total_timeout,
         )
 
     def __repr__(self) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 from specwright_runtime import RetryPolicy
+from specwright_runtime.core import DEFAULT_TOTAL_TIMEOUT
 
 from .api import ProcessesApi
 from .config import DEFAULT_SERVER_URL, ClientConfig
@@ -32,6 +33,7 @@ class Client(ProcessesApi):
         user_name: the user's name.
         access_token: a private access token, sent as ``Authorization: Bearer``.
         timeout: seconds, or an ``httpx.Timeout``; default 30 s (10 s to connect).
+        total_timeout: seconds a whole call may take, retries included (default 120; ``None``: no limit).
         retry: retry policy for idempotent requests; ``RetryPolicy.disabled()`` turns it off.
         headers: extra headers for every request.
         transport: an httpx transport (e.g. ``httpx.MockTransport`` in tests).
@@ -49,6 +51,7 @@ class Client(ProcessesApi):
         user_name: str | None = None,
         access_token: str | None = None,
         timeout: float | httpx.Timeout | None = None,
+        total_timeout: float | None = DEFAULT_TOTAL_TIMEOUT,
         retry: RetryPolicy | None = None,
         headers: Mapping[str, str] | None = None,
         transport: httpx.BaseTransport | None = None,
@@ -64,6 +67,7 @@ class Client(ProcessesApi):
             self._config.server_url or DEFAULT_SERVER_URL,
             token=self._config.access_token or None,
             timeout=timeout,
+            total_timeout=total_timeout,
             retry=retry,
             headers=headers,
             transport=transport,

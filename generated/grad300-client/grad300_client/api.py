@@ -14,7 +14,7 @@ import httpx
 from specwright_runtime import Call, RequestOptions, RetryPolicy, SyncCore
 from specwright_runtime import auth as _auth
 from specwright_runtime import paging as _paging
-from specwright_runtime.core import DEFAULT_TIMEOUT
+from specwright_runtime.core import DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT
 from specwright_runtime.downloads import Progress
 
 from . import schemas as models
@@ -36,6 +36,8 @@ class Grad300Api:
         token: a bearer token to send with every request.
         auth: any ``httpx.Auth`` to use instead of the built-in one.
         timeout: seconds, or an ``httpx.Timeout``; default 30 s (10 s to connect).
+        total_timeout: seconds a whole call may take, retries included (default 120;
+            ``None``: no limit). Streamed downloads are bounded only by a per-call total.
         retry: retry policy; ``RetryPolicy.disabled()`` turns retries off.
         headers: extra headers for every request.
         transport: an httpx transport (e.g. ``httpx.MockTransport`` in tests).
@@ -48,6 +50,7 @@ class Grad300Api:
         token: str | None = None,
         auth: httpx.Auth | None = None,
         timeout: float | httpx.Timeout | None = None,
+        total_timeout: float | None = DEFAULT_TOTAL_TIMEOUT,
         retry: RetryPolicy | None = None,
         headers: Mapping[str, str] | None = None,
         transport: httpx.BaseTransport | None = None,
@@ -70,6 +73,7 @@ class Grad300Api:
             error_factory=error_from_info,
             title=TITLE,
             retry=retry,
+            total_timeout=total_timeout,
         )
 
     def __repr__(self) -> str:

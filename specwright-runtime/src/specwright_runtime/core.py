@@ -42,6 +42,8 @@ T = TypeVar("T")
 logger = logging.getLogger("specwright_runtime")
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+#: Seconds a whole call may take, retries and waits included (not streamed downloads).
+DEFAULT_TOTAL_TIMEOUT = 120.0
 
 
 class _Unset(enum.Enum):
@@ -58,6 +60,7 @@ class RequestOptions:
     timeout: httpx.Timeout | float | _Unset | None = UNSET
     retry: RetryPolicy | None = None
     headers: Mapping[str, str] | None = None
+    total_timeout: float | _Unset | None = UNSET  # seconds for the whole call, retries included
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,11 +189,13 @@ class _CoreBase:
         error_factory: ErrorFactory,
         title: str = "API",
         retry: RetryPolicy | None = None,
+        total_timeout: float | None = DEFAULT_TOTAL_TIMEOUT,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.error_factory = error_factory
         self.title = title
         self.retry = retry if retry is not None else RetryPolicy()
+        self.total_timeout = total_timeout
 
     def url_for(self, path: str) -> str:
         """Absolute URL of an API path (the base URL's own path is kept)."""
@@ -360,7 +365,7 @@ class _CoreBase:
         assert target is not None  # the name is already safe
         return target
 
-    def log(self, request: httpx.Request, response: httpx.Response | None, attempt: int, started: float) -> None:
+    def log(self, request: httpx.Request, response: httpx.Response | None, tries: Attempts) -> None:
         if logger.isEnabledFor(logging.DEBUG):
             status = response.status_code if response is not None else "failed"
             logger.debug(
@@ -368,9 +373,23 @@ class _CoreBase:
                 request.method,
                 redact_url(request.url),
                 status,
-                attempt,
-                time.monotonic() - started,
+                tries.attempt,
+                time.monotonic() - tries.started,
             )
+
+    def attempts(self, call: Call, stream: bool) -> Attempts:
+        """Retry and deadline bookkeeping for one call.
+
+        The total timeout covers every attempt, the waits between them and reading the body;
+        streamed bodies (downloads) are bounded only by a total given for that call.
+        """
+        policy = self.policy(call)
+        total: float | None
+        if call.options is not None and call.options.total_timeout is not UNSET:
+            total = call.options.total_timeout
+        else:
+            total = None if stream else self.total_timeout
+        return Attempts(policy, policy.allows(call.method, call.idempotent), total)
 
 
 _USERINFO = re.compile(r"//[^/@\s]*@")
@@ -398,6 +417,73 @@ def _override_headers(headers: dict[str, str], new: Any) -> None:
         headers[name] = value
 
 
+class TotalTimeout(httpx.ReadTimeout):
+    """The call's total timeout ran out (raised by the core, mapped like any timeout)."""
+
+
+class Attempts:
+    """One call's attempts: which failures are retried, how long to wait, the total deadline."""
+
+    def __init__(self, policy: RetryPolicy, may_retry: bool, total: float | None) -> None:
+        self.policy = policy
+        self.may_retry = may_retry
+        self.deadline = None if total is None else time.monotonic() + total
+        self.total = total
+        self.attempt = 0
+        self.started = time.monotonic()
+        self.delay = 0.0
+        self._chunks: list[bytes] = []
+
+    def start(self, request: httpx.Request) -> None:
+        """Count an attempt and cap its httpx timeouts by the time left."""
+        self.attempt += 1
+        self.started = time.monotonic()
+        self._chunks = []
+        left = self.left()
+        if left is not None:
+            if left <= 0:
+                raise TotalTimeout(f"total timeout of {self.total:g} s exceeded", request=request)
+            timeouts = dict(request.extensions.get("timeout") or {})
+            for key in ("connect", "read", "write", "pool"):
+                value = timeouts.get(key)
+                timeouts[key] = left if value is None else min(value, left)
+            request.extensions["timeout"] = timeouts
+
+    def left(self) -> float | None:
+        return None if self.deadline is None else self.deadline - time.monotonic()
+
+    def _wait(self, retry_after: str | None) -> bool:
+        delay = self.policy.delay(self.attempt, retry_after)
+        left = self.left()
+        if delay is None or (left is not None and delay >= left):
+            return False  # out of attempts, or the wait would outlast the total timeout
+        self.delay = delay
+        return True
+
+    def retry_status(self, response: httpx.Response) -> bool:
+        """Whether to retry after this answer (then wait ``self.delay`` first)."""
+        if not self.may_retry or response.status_code not in self.policy.statuses:
+            return False
+        return self._wait(response.headers.get("retry-after"))
+
+    def retry_failure(self, exc: Exception) -> bool:
+        """Whether to retry after a failed send or body read."""
+        if isinstance(exc, TotalTimeout) or not self.may_retry or not _retryable(exc, self.policy):
+            return False
+        return self._wait(None)
+
+    def body_chunk(self, request: httpx.Request, chunk: bytes) -> None:
+        self._chunks.append(chunk)
+        left = self.left()
+        if left is not None and left <= 0:  # a body that trickles in must still end in time
+            raise TotalTimeout(f"total timeout of {self.total:g} s exceeded while reading the body", request=request)
+
+    def finish_body(self, response: httpx.Response) -> None:
+        # what ``Response.read()`` does, done chunk by chunk so the deadline is checked
+        response._content = b"".join(self._chunks)
+        self._chunks = []
+
+
 def _first_error(exc: ValidationError) -> str:
     first = exc.errors()[0]
     loc = ".".join(str(p) for p in first.get("loc", ())) or "(root)"
@@ -418,38 +504,29 @@ class SyncCore(_CoreBase):
         """Send with retries; raise the package's error for failures and error statuses."""
         request = self.build(self.http, call)
         send_options = self.send_options(call, request)
-        policy = self.policy(call)
-        may_retry = policy.allows(call.method, call.idempotent)
-        attempt = 0
+        tries = self.attempts(call, stream)
         while True:
-            attempt += 1
-            started = time.monotonic()
             try:
+                tries.start(request)
                 response = self.http.send(request, stream=True, **send_options)
+                self.log(request, response, tries)
+                if tries.retry_status(response):
+                    response.close()
+                    time.sleep(tries.delay)
+                    continue
+                if response.status_code >= 300 or not stream:
+                    try:
+                        for chunk in response.iter_bytes():
+                            tries.body_chunk(request, chunk)
+                    finally:
+                        response.close()
+                    tries.finish_body(response)
             except (httpx.TransportError, TokenEndpointError) as exc:
-                self.log(request, None, attempt, started)
-                delay = policy.delay(attempt, None) if may_retry and _retryable(exc, policy) else None
-                if delay is None:
+                self.log(request, None, tries)
+                if not tries.retry_failure(exc):
                     raise self.transport_failure(request, exc) from exc
-                time.sleep(delay)
+                time.sleep(tries.delay)
                 continue
-            self.log(request, response, attempt, started)
-            if may_retry and response.status_code in policy.statuses:
-                delay = policy.delay(attempt, response.headers.get("retry-after"))
-                if delay is not None:
-                    response.close()
-                    time.sleep(delay)
-                    continue
-            if response.status_code >= 300 or not stream:
-                try:
-                    response.read()
-                except httpx.TransportError as exc:
-                    response.close()
-                    delay = policy.delay(attempt, None) if may_retry and _retryable(exc, policy) else None
-                    if delay is None:
-                        raise self.transport_failure(request, exc) from exc
-                    time.sleep(delay)
-                    continue
             if response.status_code >= 300:  # redirects are not followed unless asked for
                 raise self.status_failure(request, response)
             return response
@@ -521,38 +598,29 @@ class AsyncCore(_CoreBase):
         """Send with retries; raise the package's error for failures and error statuses."""
         request = self.build(self.http, call)
         send_options = self.send_options(call, request)
-        policy = self.policy(call)
-        may_retry = policy.allows(call.method, call.idempotent)
-        attempt = 0
+        tries = self.attempts(call, stream)
         while True:
-            attempt += 1
-            started = time.monotonic()
             try:
+                tries.start(request)
                 response = await self.http.send(request, stream=True, **send_options)
+                self.log(request, response, tries)
+                if tries.retry_status(response):
+                    await response.aclose()
+                    await asyncio.sleep(tries.delay)
+                    continue
+                if response.status_code >= 300 or not stream:
+                    try:
+                        async for chunk in response.aiter_bytes():
+                            tries.body_chunk(request, chunk)
+                    finally:
+                        await response.aclose()
+                    tries.finish_body(response)
             except (httpx.TransportError, TokenEndpointError) as exc:
-                self.log(request, None, attempt, started)
-                delay = policy.delay(attempt, None) if may_retry and _retryable(exc, policy) else None
-                if delay is None:
+                self.log(request, None, tries)
+                if not tries.retry_failure(exc):
                     raise self.transport_failure(request, exc) from exc
-                await asyncio.sleep(delay)
+                await asyncio.sleep(tries.delay)
                 continue
-            self.log(request, response, attempt, started)
-            if may_retry and response.status_code in policy.statuses:
-                delay = policy.delay(attempt, response.headers.get("retry-after"))
-                if delay is not None:
-                    await response.aclose()
-                    await asyncio.sleep(delay)
-                    continue
-            if response.status_code >= 300 or not stream:
-                try:
-                    await response.aread()
-                except httpx.TransportError as exc:
-                    await response.aclose()
-                    delay = policy.delay(attempt, None) if may_retry and _retryable(exc, policy) else None
-                    if delay is None:
-                        raise self.transport_failure(request, exc) from exc
-                    await asyncio.sleep(delay)
-                    continue
             if response.status_code >= 300:  # redirects are not followed unless asked for
                 raise self.status_failure(request, response)
             return response
