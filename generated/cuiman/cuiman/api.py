@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Hashable, Mapping
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 import httpx
 from specwright_runtime import Call, RequestOptions, RetryPolicy, SyncCore
@@ -75,7 +75,7 @@ class ProcessesApi:
         """Close the connection pool."""
         self._core.close()
 
-    def __enter__(self) -> ProcessesApi:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(

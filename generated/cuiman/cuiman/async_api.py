@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Hashable, Mapping
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 import httpx
 from specwright_runtime import Call, RequestOptions, RetryPolicy, AsyncCore
@@ -75,7 +75,7 @@ class AsyncProcessesApi:
         """Close the connection pool."""
         await self._core.close()
 
-    async def __aenter__(self) -> AsyncProcessesApi:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Hashable, Mapping
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 from urllib.parse import urljoin
 
 import httpx
@@ -83,7 +83,7 @@ class Grad300Api:
         """Close the connection pool."""
         self._core.close()
 
-    def __enter__(self) -> Grad300Api:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Hashable, Mapping
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 from urllib.parse import urljoin
 
 import httpx
@@ -83,7 +83,7 @@ class AsyncGrad300Api:
         """Close the connection pool."""
         await self._core.close()
 
-    async def __aenter__(self) -> AsyncGrad300Api:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(
