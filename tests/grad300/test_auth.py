@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 import pytest
@@ -136,3 +137,18 @@ def test_login_response_without_token(backend: FakeBackend, make_client: MakeCli
         client.login(EMAIL, PASSWORD)
     assert not isinstance(excinfo.value, Grad300APIError)
     assert "access token" in str(excinfo.value)
+
+
+def test_token_cache_saves_a_login_across_clients(server: Any, tmp_path: Any) -> None:
+    """A real server: the second client uses the cached token and never logs in."""
+    from grad300_client.api import Grad300Api
+
+    cache = tmp_path / "grad300-token.json"
+    with Grad300Api(server.api_url, token_cache=cache) as api:
+        api.login(EMAIL, PASSWORD)
+        assert api.test_token().email == EMAIL
+    assert PASSWORD not in cache.read_text() and oct(cache.stat().st_mode & 0o777) == "0o600"
+    server.clear_requests()
+    with Grad300Api(server.api_url, token_cache=cache) as api:
+        assert api.test_token().email == EMAIL
+    assert [r.path for r in server.requests] == ["/api/v1/login/test-token"]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Hashable, Mapping
 from datetime import datetime
 from pathlib import Path
@@ -34,6 +35,8 @@ class Grad300Api:
     Args:
         base_url: API root; defaults to ``https://grad300.lam.fr/api/v1``.
         token: a bearer token to send with every request.
+        token_cache: a file to keep the login's token in between runs (JSON, mode 0600;
+            never the password). A valid cached token saves a login.
         auth: any ``httpx.Auth`` to use instead of the built-in one.
         timeout: seconds, or an ``httpx.Timeout``; default 30 s (10 s to connect).
         total_timeout: seconds a whole call may take, retries included (default 120;
@@ -48,6 +51,7 @@ class Grad300Api:
         base_url: str | None = None,
         *,
         token: str | None = None,
+        token_cache: str | os.PathLike[str] | None = None,
         auth: httpx.Auth | None = None,
         timeout: float | httpx.Timeout | None = None,
         total_timeout: float | None = DEFAULT_TOTAL_TIMEOUT,
@@ -59,6 +63,7 @@ class Grad300Api:
         self._auth = _auth.OAuth2Auth(
             urljoin(self.base_url + "/", TOKEN_URL),
             token=_auth.OAuth2Token(token) if token else None,
+            cache=_auth.TokenCache(token_cache) if token_cache else None,
         )
         self._http = httpx.Client(
             timeout=timeout if timeout is not None else DEFAULT_TIMEOUT,

@@ -1,6 +1,6 @@
 """Runtime support for specwright-generated API clients."""
 
-from .auth import ApiKeyAuth, BearerAuth, ClientCredentialsGrant, OAuth2Auth, OAuth2Token, PasswordGrant
+from .auth import ApiKeyAuth, BearerAuth, ClientCredentialsGrant, OAuth2Auth, OAuth2Token, PasswordGrant, TokenCache
 from .core import UNSET, AsyncCore, Call, RequestOptions, SyncCore, type_adapter
 from .errors import ErrorInfo, FailureKind, SpecwrightError, StatusError
 from .retries import RetryPolicy
@@ -17,6 +17,7 @@ __all__ = [
     "ErrorInfo",
     "FailureKind",
     "OAuth2Auth",
+    "TokenCache",
     "OAuth2Token",
     "PasswordGrant",
     "RequestOptions",

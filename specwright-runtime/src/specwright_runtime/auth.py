@@ -6,16 +6,21 @@ Secrets are held in private attributes and never appear in ``repr()``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
+import os
 import threading
 import time
 from collections.abc import AsyncGenerator, Generator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 import httpx
 import jwt
 
 from .errors import TokenEndpointError, parse_body
+from .files import write_private
 from .redact import redact_url
 
 
@@ -175,6 +180,56 @@ def _with_client(data: dict[str, str], client_id: str | None, secret: str | None
     return data
 
 
+class TokenCache:
+    """A token kept in a file between runs: JSON, written atomically with mode 0600.
+
+    Only the token is stored (access token, type, expiry, refresh token), never a password.
+    A file that is missing, unreadable or not a token reads as no token; a token read from
+    a file group- or world-readable is refused, as such a file may have been tampered with
+    or exposed.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path).expanduser()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self.path)!r})"
+
+    def load(self) -> OAuth2Token | None:
+        """The cached token, or ``None``."""
+        try:
+            if self.path.stat().st_mode & 0o077:
+                return None
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or not isinstance(data.get("access_token"), str) or not data["access_token"]:
+            return None
+        expires_at = data.get("expires_at")
+        refresh = data.get("refresh_token")
+        return OAuth2Token(
+            access_token=data["access_token"],
+            token_type=str(data.get("token_type") or "Bearer"),
+            expires_at=float(expires_at) if isinstance(expires_at, (int, float)) and not isinstance(expires_at, bool) else None,
+            refresh_token=refresh if isinstance(refresh, str) and refresh else None,
+        )
+
+    def save(self, token: OAuth2Token) -> None:
+        """Replace the cached token (atomically, mode 0600)."""
+        data = {
+            "access_token": token.access_token,
+            "token_type": token.token_type,
+            "expires_at": token.expires_at,
+            "refresh_token": token.refresh_token,
+        }
+        write_private(self.path, json.dumps(data, sort_keys=True).encode("utf-8"))
+
+    def clear(self) -> None:
+        """Forget the cached token."""
+        with contextlib.suppress(FileNotFoundError):
+            self.path.unlink()
+
+
 class OAuth2Auth(httpx.Auth):
     """Bearer auth backed by an OAuth2 token endpoint.
 
@@ -191,10 +246,12 @@ class OAuth2Auth(httpx.Auth):
         *,
         token: OAuth2Token | None = None,
         leeway: float = 30.0,
+        cache: TokenCache | None = None,
     ) -> None:
         self.token_url = token_url
         self._grant = grant
-        self._token = token
+        self._cache = cache
+        self._token = token if token is not None or cache is None else cache.load()
         self._leeway = leeway
         self._sync_lock = threading.Lock()
         self._async_lock: asyncio.Lock | None = None
@@ -208,10 +265,15 @@ class OAuth2Auth(httpx.Auth):
         return self._token
 
     def set_token(self, token: OAuth2Token | str | None) -> None:
-        """Replace the token (a plain string is a token of unknown lifetime)."""
+        """Replace the token (a plain string is a token of unknown lifetime); the cache follows."""
         if isinstance(token, str):
             token = OAuth2Token(token) if token else None
         self._token = token
+        if self._cache is not None:
+            if token is None:
+                self._cache.clear()
+            else:
+                self._cache.save(token)
 
     def set_grant(self, grant: Grant | None) -> None:
         """Replace the grant used to obtain new tokens."""
@@ -255,6 +317,8 @@ class OAuth2Auth(httpx.Auth):
         except ValueError as exc:
             raise TokenEndpointError(str(exc), status_code=response.status_code, body=body, url=url) from None
         self._token = token
+        if self._cache is not None:
+            self._cache.save(token)
         return token
 
     def _stale(self) -> bool:
