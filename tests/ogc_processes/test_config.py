@@ -385,3 +385,20 @@ async def test_async_client_config_reflects_the_same_precedence(
     async with AsyncClient(config=given, server_url=ENV_URL) as client:
         assert client.config is given
         assert client.base_url == ARG_URL
+
+
+@pytest.mark.parametrize("url", ["http://alice:pw-9@ogc.test/api", "https://alice@ogc.test"])
+def test_credentials_in_server_url_are_refused_without_echo(url: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        ClientConfig(server_url=url)
+    assert "must not contain credentials" in str(caught.value)
+    assert "pw-9" not in str(caught.value) and "alice" not in str(caught.value)
+
+
+def test_yaml_error_names_the_place_not_the_text(tmp_path: Path) -> None:
+    path = tmp_path / "config"
+    path.write_text('server_url: http://h\naccess_token: "tok-unclosed\n', encoding="utf-8")
+    with pytest.raises(ValueError) as caught:
+        ClientConfig.from_file(path)
+    assert str(path) in str(caught.value) and "line " in str(caught.value)
+    assert "tok-unclosed" not in str(caught.value)

@@ -388,7 +388,7 @@ async def test_error_url_has_no_credentials(mode: Mode) -> None:
         "get_job",
         "j1",
         params={"access_token": "query-secret-1"},
-        client_kwargs={"server_url": "http://alice:pw-secret-2@ogc.test/api", "access_token": "bearer-secret-3"},
+        client_kwargs={"server_url": "http://ogc.test/api", "access_token": "bearer-secret-3"},  # userinfo is refused
     )
     assert error.url is not None
     assert error.url.startswith("http://ogc.test/api/jobs/j1")
@@ -402,7 +402,7 @@ async def test_error_url_has_no_credentials(mode: Mode) -> None:
 async def test_network_error_message_has_no_credentials(mode: Mode) -> None:
     error = await mode.fail(
         raising(httpx.ConnectError("failed for http://alice:pw-secret-2@ogc.test/api")),
-        client_kwargs={"server_url": "http://alice:pw-secret-2@ogc.test/api", "access_token": "bearer-secret-3"},
+        client_kwargs={"server_url": "http://ogc.test/api", "access_token": "bearer-secret-3"},  # userinfo is refused
     )
     assert isinstance(error, ClientConnectionError)
     for secret in ("pw-secret-2", "bearer-secret-3"):

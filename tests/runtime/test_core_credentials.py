@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -76,3 +77,44 @@ def test_joined_list_on_the_wire(make_core: Callable[..., SyncCore], recorder: A
     rec = recorder(200)
     make_core(rec).send(Call("GET", "/jobs?limit=2", query={"status": comma_joined(["running", "failed"])}))
     assert rec.last.url.query == b"limit=2&status=running,failed"
+
+
+def _hop(status: int, method: str = "POST", location: str = "/next") -> httpx.Request | None:
+    request = httpx.Request(method, "https://api.test/v1/x", content=b"a=1", headers={"Authorization": "Bearer t", "Content-Type": "text/plain"})
+    return SyncCore.redirect(request, httpx.Response(status, headers={"location": location} if location else {}))
+
+
+def test_redirect_rules() -> None:
+    see_other = _hop(303)
+    assert see_other is not None and (see_other.method, see_other.content) == ("GET", b"")
+    assert "content-type" not in see_other.headers
+    temporary = _hop(307)
+    assert temporary is not None and (temporary.method, temporary.content, str(temporary.url)) == ("POST", b"a=1", "https://api.test/next")
+    assert temporary.headers["authorization"] == "Bearer t"  # same origin keeps it
+    away = _hop(308, location="https://elsewhere.test/y")
+    assert away is not None and "authorization" not in away.headers and away.content == b"a=1"
+    assert _hop(302, location="") is None and _hop(200) is None
+
+
+def test_redirects_followed_on_request_are_bounded(make_core: Callable[..., SyncCore], recorder: Any) -> None:
+    rec = recorder(lambda r: httpx.Response(302, headers={"location": "/loop"}))
+    with pytest.raises(StatusError) as caught:
+        make_core(rec).send(Call("GET", "/x", extra={"follow_redirects": True}))
+    assert caught.value.status_code == 302 and rec.calls == 21  # the first request and 20 hops
+
+
+def test_redirect_to_another_origin_drops_client_auth(make_core: Callable[..., SyncCore], recorder: Any) -> None:
+    answers = iter([httpx.Response(307, headers={"location": "https://elsewhere.test/z"}), httpx.Response(200)])
+    rec = recorder(lambda r: next(answers))
+    make_core(rec, auth=BearerAuth(TOKEN)).send(Call("GET", "/x", extra={"follow_redirects": True}))
+    assert [str(r.url) for r in rec.requests] == ["https://api.test/v1/x", "https://elsewhere.test/z"]
+    assert rec.requests[0].headers["authorization"] == f"Bearer {TOKEN}"
+    assert "authorization" not in rec.requests[1].headers
+
+
+def test_httpx_request_log_has_no_secret_query(make_core: Callable[..., SyncCore], recorder: Any, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG):
+        make_core(recorder(200)).send(Call("GET", "/x", query={"api_key": "key-123", "q": "ok"}))
+    lines = [r.getMessage() for r in caplog.records if r.name == "httpx"]
+    assert lines and all("key-123" not in line for line in lines)
+    assert any("api_key=***" in line and "q=ok" in line for line in lines)

@@ -11,6 +11,7 @@ import httpx
 from specwright_runtime import Call, RequestOptions, RetryPolicy, AsyncCore
 from specwright_runtime import auth as _auth
 from specwright_runtime import paging as _paging
+from specwright_runtime.redact import redact_url
 from specwright_runtime.core import DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, comma_joined
 
 from . import models as models
@@ -69,7 +70,7 @@ class AsyncProcessesApi:
         )
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r})"
+        return f"{type(self).__name__}(base_url={redact_url(self.base_url)!r})"
 
     async def close(self) -> None:
         """Close the connection pool."""

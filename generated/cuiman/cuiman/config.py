@@ -53,6 +53,11 @@ class ClientConfig(BaseModel):
         if value is None or value == "":
             return None
         parts = urlsplit(value)
+        if parts.username is not None or parts.password is not None:
+            # never echo the URL: it holds a secret
+            raise ValueError(
+                "server_url must not contain credentials; give the token as access_token"
+            )
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"server_url must be an http(s) URL with a host, got {value!r}")
         return value
@@ -100,7 +105,9 @@ class ClientConfig(BaseModel):
         try:
             data = yaml.safe_load(text)
         except yaml.YAMLError as exc:
-            raise ValueError(f"{path}: not a valid YAML configuration file ({exc})") from None
+            raise ValueError(
+                f"{path}: not a valid YAML configuration file ({_where(exc)})"
+            ) from None
         if data is None:
             return None
         if not isinstance(data, dict):
@@ -126,6 +133,15 @@ class ClientConfig(BaseModel):
         data = self.model_dump(exclude_none=True, exclude={"access_token"})
         write_private(path, yaml.safe_dump(data, sort_keys=True).encode("utf-8"))
         return path
+
+
+def _where(exc: yaml.YAMLError) -> str:
+    """Where and what the YAML error is, without the file's text (it may hold a token)."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or "syntax error"
+    if mark is None:
+        return str(problem)
+    return f"line {mark.line + 1}, column {mark.column + 1}: {problem}"
 
 
 class _Environment(BaseSettings):

@@ -15,6 +15,7 @@ import httpx
 from specwright_runtime import Call, RequestOptions, RetryPolicy, AsyncCore
 from specwright_runtime import auth as _auth
 from specwright_runtime import paging as _paging
+from specwright_runtime.redact import redact_url
 from specwright_runtime.core import DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT
 from specwright_runtime.downloads import Progress
 
@@ -82,7 +83,7 @@ class AsyncGrad300Api:
         )
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r})"
+        return f"{type(self).__name__}(base_url={redact_url(self.base_url)!r})"
 
     async def close(self) -> None:
         """Close the connection pool."""

@@ -11,6 +11,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import httpx
+from specwright_runtime.redact import redact_url
 
 from .async_api import AsyncGrad300Api
 from .exceptions import Grad300ResponseError
@@ -72,7 +73,7 @@ class AsyncGrad300Client:
             self.api.set_credentials(user, password)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_api_url={self._base_api_url!r})"
+        return f"{type(self).__name__}(base_api_url={redact_url(self._base_api_url)!r})"
 
     @property
     def base_api_url(self) -> str:

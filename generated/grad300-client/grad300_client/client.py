@@ -12,6 +12,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import httpx
+from specwright_runtime.redact import redact_url
 
 from .api import Grad300Api
 from .exceptions import Grad300ResponseError
@@ -77,7 +78,7 @@ class Grad300Client:
                 raise
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_api_url={self._base_api_url!r})"
+        return f"{type(self).__name__}(base_api_url={redact_url(self._base_api_url)!r})"
 
     @property
     def base_api_url(self) -> str:

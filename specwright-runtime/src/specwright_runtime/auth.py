@@ -321,6 +321,13 @@ class OAuth2Auth(httpx.Auth):
             self._cache.save(token)
         return token
 
+    def _token_request_for(self, request: httpx.Request) -> httpx.Request:
+        # httpx gives the client's timeout only to the first request of a send
+        token_request = self.build_token_request()
+        if "timeout" in request.extensions:
+            token_request.extensions["timeout"] = request.extensions["timeout"]
+        return token_request
+
     def _stale(self) -> bool:
         token = self._token
         if token is None:
@@ -337,7 +344,7 @@ class OAuth2Auth(httpx.Auth):
         if self._stale():
             with self._sync_lock:
                 if self._stale():
-                    token_response = yield self.build_token_request()
+                    token_response = yield self._token_request_for(request)
                     token_response.read()
                     self.accept_token_response(token_response)
                     renewed = True
@@ -347,7 +354,7 @@ class OAuth2Auth(httpx.Auth):
         if response.status_code == 401 and not renewed and self.can_renew():
             with self._sync_lock:
                 if self._token is used:
-                    token_response = yield self.build_token_request()
+                    token_response = yield self._token_request_for(request)
                     token_response.read()
                     self.accept_token_response(token_response)
             self._apply(request)  # httpx reads and closes the 401 itself
@@ -361,7 +368,7 @@ class OAuth2Auth(httpx.Auth):
         if self._stale():
             async with lock:
                 if self._stale():
-                    token_response = yield self.build_token_request()
+                    token_response = yield self._token_request_for(request)
                     await token_response.aread()
                     self.accept_token_response(token_response)
                     renewed = True
@@ -371,7 +378,7 @@ class OAuth2Auth(httpx.Auth):
         if response.status_code == 401 and not renewed and self.can_renew():
             async with lock:
                 if self._token is used:
-                    token_response = yield self.build_token_request()
+                    token_response = yield self._token_request_for(request)
                     await token_response.aread()
                     self.accept_token_response(token_response)
             self._apply(request)  # httpx reads and closes the 401 itself

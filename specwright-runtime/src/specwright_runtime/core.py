@@ -35,11 +35,12 @@ from .downloads import (
     write_stream,
 )
 from .errors import ErrorFactory, ErrorInfo, FailureKind, TokenEndpointError, describe_body, parse_body
-from .redact import redact_url
+from .redact import install_log_redaction, redact_url
 from .retries import RetryPolicy
 
 T = TypeVar("T")
 logger = logging.getLogger("specwright_runtime")
+install_log_redaction()  # httpx logs each request's full URL; mask credentials in it
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 #: Seconds a whole call may take, retries and waits included (not streamed downloads).
@@ -243,14 +244,18 @@ class _CoreBase:
         return http.build_request(call.method, url, headers=headers, **kwargs)
 
     def send_options(self, call: Call, request: httpx.Request) -> dict[str, Any]:
-        """Arguments for ``httpx.Client.send``: the caller's ``auth``/``follow_redirects``.
+        """Arguments for ``httpx.Client.send``: the caller's ``auth``; redirects never.
 
-        Credentials stay with the API: a URL on another origin (e.g. a next-page link) is sent
-        without the client's auth and without ``Authorization``/``Cookie`` headers, as httpx
-        does on a cross-origin redirect. An ``Authorization`` header the caller gave for this
-        call wins over the client's auth.
+        Credentials stay with the API: a URL on another origin (e.g. a next-page link or a
+        redirect target) is sent without the client's auth and without ``Authorization``/
+        ``Cookie`` headers. An ``Authorization`` header the caller gave for this call wins
+        over the client's auth. Redirects a caller asks for are followed by the core, one
+        hop at a time (:meth:`redirect`), so a login made inside an auth flow is never
+        redirected with its password.
         """
-        options = {k: call.extra[k] for k in _SEND_EXTRA if k in call.extra}
+        options: dict[str, Any] = {"follow_redirects": False}
+        if "auth" in call.extra:
+            options["auth"] = call.extra["auth"]
         if not self.same_origin(request.url):
             for name in ("authorization", "cookie", "proxy-authorization"):
                 request.headers.pop(name, None)
@@ -258,6 +263,28 @@ class _CoreBase:
         elif "auth" not in options and _explicit_authorization(call):
             options["auth"] = None
         return options
+
+    @staticmethod
+    def redirect(request: httpx.Request, response: httpx.Response) -> httpx.Request | None:
+        """The request a redirect asks for (as browsers and httpx build it), or ``None``."""
+        location = response.headers.get("location")
+        if not response.has_redirect_location or not location:
+            return None
+        url = request.url.join(location)
+        method = request.method
+        if (response.status_code == 303 and method != "HEAD") or (response.status_code in (301, 302) and method == "POST"):
+            method = "GET"
+        headers = httpx.Headers(request.headers)
+        headers.pop("host", None)
+        content = request.content
+        if method != request.method:  # the body is dropped with the method
+            content = b""
+            for name in ("content-length", "content-type", "transfer-encoding"):
+                headers.pop(name, None)
+        if (url.scheme, url.host, url.port) != (request.url.scheme, request.url.host, request.url.port):
+            for name in ("authorization", "cookie", "proxy-authorization"):
+                headers.pop(name, None)
+        return httpx.Request(method, url, headers=headers, content=content, extensions=dict(request.extensions))
 
     def same_origin(self, url: httpx.URL) -> bool:
         """Whether ``url`` has the scheme, host and port of the API's base URL."""
@@ -397,6 +424,7 @@ _USERINFO = re.compile(r"//[^/@\s]*@")
 # keys of ``Call.extra`` merged by ``build`` or given to ``send`` instead of ``build_request``
 _SEND_EXTRA = ("auth", "follow_redirects")
 _MERGED_EXTRA = ("headers", "params", "timeout", *_SEND_EXTRA)
+MAX_REDIRECTS = 20
 
 
 _PORTS = {"http": 80, "https": 443}
@@ -432,6 +460,7 @@ class Attempts:
         self.attempt = 0
         self.started = time.monotonic()
         self.delay = 0.0
+        self.redirects = 0
         self._chunks: list[bytes] = []
 
     def start(self, request: httpx.Request) -> None:
@@ -451,6 +480,11 @@ class Attempts:
 
     def left(self) -> float | None:
         return None if self.deadline is None else self.deadline - time.monotonic()
+
+    def redirected(self) -> None:
+        """A followed redirect is a hop of the same attempt, not a new one."""
+        self.redirects += 1
+        self.attempt -= 1
 
     def _wait(self, retry_after: str | None) -> bool:
         delay = self.policy.delay(self.attempt, retry_after)
@@ -504,6 +538,7 @@ class SyncCore(_CoreBase):
         """Send with retries; raise the package's error for failures and error statuses."""
         request = self.build(self.http, call)
         send_options = self.send_options(call, request)
+        follow = bool(call.extra.get("follow_redirects", False))
         tries = self.attempts(call, stream)
         while True:
             try:
@@ -513,6 +548,12 @@ class SyncCore(_CoreBase):
                 if tries.retry_status(response):
                     response.close()
                     time.sleep(tries.delay)
+                    continue
+                hop = self.redirect(request, response) if follow and tries.redirects < MAX_REDIRECTS else None
+                if hop is not None:
+                    response.close()
+                    request, send_options = hop, self.send_options(call, hop)
+                    tries.redirected()
                     continue
                 if response.status_code >= 300 or not stream:
                     try:
@@ -598,6 +639,7 @@ class AsyncCore(_CoreBase):
         """Send with retries; raise the package's error for failures and error statuses."""
         request = self.build(self.http, call)
         send_options = self.send_options(call, request)
+        follow = bool(call.extra.get("follow_redirects", False))
         tries = self.attempts(call, stream)
         while True:
             try:
@@ -607,6 +649,12 @@ class AsyncCore(_CoreBase):
                 if tries.retry_status(response):
                     await response.aclose()
                     await asyncio.sleep(tries.delay)
+                    continue
+                hop = self.redirect(request, response) if follow and tries.redirects < MAX_REDIRECTS else None
+                if hop is not None:
+                    await response.aclose()
+                    request, send_options = hop, self.send_options(call, hop)
+                    tries.redirected()
                     continue
                 if response.status_code >= 300 or not stream:
                     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -37,3 +38,19 @@ def redact_text(text: str, secrets: list[str] | tuple[str, ...]) -> str:
         if secret:
             text = text.replace(secret, MASK)
     return text
+
+
+class RedactingFilter(logging.Filter):
+    """Masks URLs in the arguments of log records (httpx logs every request URL at INFO)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and any(isinstance(a, httpx.URL) for a in record.args):
+            record.args = tuple(redact_url(a) if isinstance(a, httpx.URL) else a for a in record.args)
+        return True
+
+
+def install_log_redaction() -> None:
+    """Add :class:`RedactingFilter` to the ``httpx`` logger once (idempotent)."""
+    log = logging.getLogger("httpx")
+    if not any(isinstance(f, RedactingFilter) for f in log.filters):
+        log.addFilter(RedactingFilter())
