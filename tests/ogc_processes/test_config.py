@@ -402,3 +402,17 @@ def test_yaml_error_names_the_place_not_the_text(tmp_path: Path) -> None:
         ClientConfig.from_file(path)
     assert str(path) in str(caught.value) and "line " in str(caught.value)
     assert "tok-unclosed" not in str(caught.value)
+
+
+def test_from_env_is_none_without_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert ClientConfig.from_env() is None
+    monkeypatch.setenv("EOZILLA_USER_NAME", "bibi")
+    env = ClientConfig.from_env()
+    assert env is not None and env.user_name == "bibi" and env.server_url is None
+
+
+def test_normalize_config_path_and_to_dict(clean_home: Path) -> None:
+    assert ClientConfig.normalize_config_path(None) == clean_home / ".eozilla" / "config"
+    assert ClientConfig.normalize_config_path("~/x.yaml") == clean_home / "x.yaml"
+    config = ClientConfig(server_url="http://h/api", access_token="t")
+    assert config.to_dict() == {"server_url": "http://h/api", "access_token": "t"}

@@ -85,7 +85,9 @@ class ClientConfig(BaseModel):
         from_file = cls.from_file(config_path)
         if from_file is not None:
             values.update(from_file.model_dump(exclude_none=True))
-        values.update(cls.from_env().model_dump(exclude_none=True))
+        from_env = cls.from_env()
+        if from_env is not None:
+            values.update(from_env.model_dump(exclude_none=True))
         arguments = {"server_url": server_url, "user_name": user_name, "access_token": access_token}
         values.update({k: v for k, v in arguments.items() if v is not None})
         return cls(**values)
@@ -97,7 +99,7 @@ class ClientConfig(BaseModel):
         Raises:
             ValueError: the file is not YAML, not a mapping, or has invalid values.
         """
-        path = Path(config_path).expanduser() if config_path is not None else default_config_path()
+        path = cls.normalize_config_path(config_path)
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -120,16 +122,26 @@ class ClientConfig(BaseModel):
             raise ValueError(f"{path}: {exc}") from None
 
     @classmethod
-    def from_env(cls) -> ClientConfig:
-        """The configuration in ``EOZILLA_*`` environment variables (empty ones are ignored)."""
-        return cls.model_validate(_Environment().model_dump(exclude_none=True))
+    def from_env(cls) -> ClientConfig | None:
+        """The configuration in ``EOZILLA_*`` environment variables (empty ones are ignored); ``None`` if none is set."""
+        values = _Environment().model_dump(exclude_none=True)
+        return cls.model_validate(values) if values else None
+
+    @classmethod
+    def normalize_config_path(cls, config_path: str | os.PathLike[str] | None = None) -> Path:
+        """``config_path`` as a ``Path`` (``~`` expanded), or the default ``~/.eozilla/config``."""
+        return Path(config_path).expanduser() if config_path else default_config_path()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The settings that are set, as a dict (the access token included)."""
+        return self.model_dump(mode="json", exclude_none=True)
 
     def write(self, config_path: str | os.PathLike[str] | None = None) -> Path:
         """Save to ``config_path`` (default ``~/.eozilla/config``) without the access token.
 
         The file is replaced atomically and readable by its owner only (mode 0600).
         """
-        path = Path(config_path).expanduser() if config_path is not None else default_config_path()
+        path = self.normalize_config_path(config_path)
         data = self.model_dump(exclude_none=True, exclude={"access_token"})
         write_private(path, yaml.safe_dump(data, sort_keys=True).encode("utf-8"))
         return path
