@@ -93,3 +93,4 @@ def test_repr_shows_the_path_only(tmp_path: Path) -> None:
     cache = TokenCache(tmp_path / "t.json")
     cache.save(OAuth2Token("abc-secret"))
     assert "abc-secret" not in repr(cache) and "t.json" in repr(cache)
+

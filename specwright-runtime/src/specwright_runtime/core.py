@@ -12,7 +12,7 @@ import enum
 import logging
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -404,6 +404,13 @@ class _CoreBase:
                 time.monotonic() - tries.started,
             )
 
+    @staticmethod
+    def download_deadline(call: Call) -> float | None:
+        """When a streamed download must be complete: only a per-call total sets one."""
+        if call.options is None or call.options.total_timeout is UNSET or call.options.total_timeout is None:
+            return None
+        return time.monotonic() + float(call.options.total_timeout)
+
     def attempts(self, call: Call, stream: bool) -> Attempts:
         """Retry and deadline bookkeeping for one call.
 
@@ -447,6 +454,21 @@ def _override_headers(headers: dict[str, str], new: Any) -> None:
 
 class TotalTimeout(httpx.ReadTimeout):
     """The call's total timeout ran out (raised by the core, mapped like any timeout)."""
+
+
+def _until(chunks: Iterator[bytes], deadline: float | None, request: httpx.Request) -> Iterator[bytes]:
+    """The chunks of a body, ended by :class:`TotalTimeout` once ``deadline`` has passed."""
+    for chunk in chunks:
+        if deadline is not None and time.monotonic() > deadline:
+            raise TotalTimeout("total timeout exceeded while downloading", request=request)
+        yield chunk
+
+
+async def _auntil(chunks: AsyncIterator[bytes], deadline: float | None, request: httpx.Request) -> AsyncIterator[bytes]:
+    async for chunk in chunks:
+        if deadline is not None and time.monotonic() > deadline:
+            raise TotalTimeout("total timeout exceeded while downloading", request=request)
+        yield chunk
 
 
 class Attempts:
@@ -608,12 +630,13 @@ class SyncCore(_CoreBase):
     ) -> Path:
         """Stream the body into ``directory``; see :mod:`specwright_runtime.downloads`."""
         target = resolve_target(directory, filename, overwrite=overwrite)
+        deadline = self.download_deadline(call)
         response = self.send(call, stream=True)
         try:
             target = target or self.response_target(response, directory, default_name, overwrite)
             try:
                 return write_stream(
-                    response.iter_bytes(),
+                    _until(response.iter_bytes(), deadline, response.request),
                     target,
                     expected=expected_length(response.headers),
                     overwrite=overwrite,
@@ -706,12 +729,13 @@ class AsyncCore(_CoreBase):
     ) -> Path:
         """Async twin of :meth:`SyncCore.download`."""
         target = resolve_target(directory, filename, overwrite=overwrite)
+        deadline = self.download_deadline(call)
         response = await self.send(call, stream=True)
         try:
             target = target or self.response_target(response, directory, default_name, overwrite)
             try:
                 return await awrite_stream(
-                    response.aiter_bytes(),
+                    _auntil(response.aiter_bytes(), deadline, response.request),
                     target,
                     expected=expected_length(response.headers),
                     overwrite=overwrite,

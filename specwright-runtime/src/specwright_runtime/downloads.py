@@ -80,7 +80,9 @@ class _Sink:
         self.progress = progress
         self.received = 0
         # O_EXCL with mode 0666: the umask applies as for any new file, and no name clash
-        self.tmp = target.parent / f".{target.name}.{secrets.token_hex(6)}.part"
+        # the name is cut so ".<name>.<hex>.part" stays within the usual 255-byte limit
+        stem = target.name.encode("utf-8")[:200].decode("utf-8", errors="ignore")
+        self.tmp = target.parent / f".{stem}.{secrets.token_hex(6)}.part"
         fd = os.open(self.tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
         self.handle = os.fdopen(fd, "wb")
 

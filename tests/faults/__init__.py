@@ -1,0 +1,1 @@
+"""Fault-injection tests of the generated packages against a real local HTTP server."""
