@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import httpx
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from specwright_runtime.core import Call
 from specwright_runtime.downloads import (
     IncompleteDownload,
     awrite_stream,
@@ -275,12 +277,21 @@ class TestAsyncWriteStream:
         assert leftovers(tmp_path) == []
 
 
-def test_text_progress_writes_percentages(capsys: pytest.CaptureFixture[str]) -> None:
-    report = text_progress("scan")
-    report(50, 200)
-    report(200, 200)
-    report(7, None)
+def test_text_progress_draws_a_bar(capsys: pytest.CaptureFixture[str]) -> None:
+    report = text_progress("scan", width=10)
+    report(1048576, 4194304)
+    report(1048577, 4194304)  # same picture: not redrawn
+    report(4194304, 4194304)
+    report(3 * 1048576, None)
     err = capsys.readouterr().err
-    assert "scan:  25% (50/200 bytes)" in err
-    assert "scan: 100% (200/200 bytes)\n" in err
-    assert "scan: 7 bytes" in err
+    assert err.count("\r") == 3
+    assert "scan [##........]  25%  1.0/4.0 MiB" in err
+    assert "scan [##########] 100%  4.0/4.0 MiB\n" in err
+    assert "scan 3.0 MiB" in err
+
+
+def test_progress_true_draws_a_bar_for_a_download(make_core: Any, recorder: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rec = recorder(lambda r: httpx.Response(200, content=b"x" * 2048, headers={"content-disposition": 'attachment; filename="a.bin"'}))
+    path = make_core(rec).download(Call("GET", "/f"), tmp_path, progress=True)
+    assert path.read_bytes() == b"x" * 2048
+    assert "a.bin [" in capsys.readouterr().err

@@ -330,7 +330,7 @@ class Grad300Api:
         directory: str | Path,
         filename: str | None = None,
         overwrite: bool = False,
-        progress: Progress | None = None,
+        progress: Progress | bool = False,
         default_filename: str | None = None,
         request_options: RequestOptions | None = None,
     ) -> Path:
@@ -344,7 +344,7 @@ class Grad300Api:
             directory: Folder to write into (created if missing).
             filename: File name; default from Content-Disposition. Reduced to a safe base name.
             overwrite: Replace an existing file; otherwise FileExistsError, raised before any request when the name is known.
-            progress: Called with (bytes so far, total or None).
+            progress: True for a progress bar on stderr, or a callable taking (bytes so far, total or None).
             default_filename: Name to use when neither filename nor the server gives one.
             request_options: Per-call timeout, retry policy and headers.
 

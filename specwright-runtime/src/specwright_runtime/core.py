@@ -32,6 +32,7 @@ from .downloads import (
     filename_from_disposition,
     resolve_target,
     safe_filename,
+    text_progress,
     write_stream,
 )
 from .errors import ErrorFactory, ErrorInfo, FailureKind, TokenEndpointError, describe_body, parse_body
@@ -626,7 +627,7 @@ class SyncCore(_CoreBase):
         filename: str | None = None,
         default_name: str = "download",
         overwrite: bool = False,
-        progress: Progress | None = None,
+        progress: Progress | bool | None = None,
     ) -> Path:
         """Stream the body into ``directory``; see :mod:`specwright_runtime.downloads`."""
         target = resolve_target(directory, filename, overwrite=overwrite)
@@ -640,7 +641,7 @@ class SyncCore(_CoreBase):
                     target,
                     expected=expected_length(response.headers),
                     overwrite=overwrite,
-                    progress=progress,
+                    progress=text_progress(target.name) if progress is True else progress or None,
                 )
             except (httpx.TransportError, IncompleteDownload) as exc:
                 raise self.transport_failure(response.request, exc) from exc
@@ -725,7 +726,7 @@ class AsyncCore(_CoreBase):
         filename: str | None = None,
         default_name: str = "download",
         overwrite: bool = False,
-        progress: Progress | None = None,
+        progress: Progress | bool | None = None,
     ) -> Path:
         """Async twin of :meth:`SyncCore.download`."""
         target = resolve_target(directory, filename, overwrite=overwrite)
@@ -739,7 +740,7 @@ class AsyncCore(_CoreBase):
                     target,
                     expected=expected_length(response.headers),
                     overwrite=overwrite,
-                    progress=progress,
+                    progress=text_progress(target.name) if progress is True else progress or None,
                 )
             except (httpx.TransportError, IncompleteDownload) as exc:
                 raise self.transport_failure(response.request, exc) from exc

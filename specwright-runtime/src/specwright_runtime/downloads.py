@@ -6,11 +6,13 @@ import contextlib
 import os
 import re
 import secrets
+import sys
 import unicodedata
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from email.message import Message
 from email.utils import collapse_rfc2231_value
 from pathlib import Path
+from typing import TextIO
 
 from .files import place
 
@@ -169,17 +171,28 @@ def resolve_target(directory: str | os.PathLike[str], name: str | None, *, overw
     return target
 
 
-def text_progress(label: str = "download") -> Progress:
-    """A minimal progress callback that rewrites one line on stderr."""
-    import sys
+def text_progress(label: str = "download", *, stream: TextIO | None = None, width: int = 30) -> Progress:
+    """A progress bar on one line of stderr: ``label [#####.....]  45%  12.3/27.1 MiB``.
+
+    Redrawn only when the shown value changes, so a large download does not flood the terminal.
+    """
+    shown: list[str] = [""]
 
     def report(done: int, total: int | None) -> None:
+        out = stream if stream is not None else sys.stderr
         if total:
-            sys.stderr.write(f"\r{label}: {done * 100 // total:3d}% ({done}/{total} bytes)")
+            filled = min(width, done * width // total)
+            line = f"{label} [{'#' * filled}{'.' * (width - filled)}] {min(100, done * 100 // total):3d}%  {_mib(done)}/{_mib(total)} MiB"
         else:
-            sys.stderr.write(f"\r{label}: {done} bytes")
-        if total is not None and done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
+            line = f"{label} {_mib(done)} MiB"
+        finished = total is not None and done >= total
+        if line != shown[0] or finished:
+            out.write("\r" + line + ("\n" if finished else ""))
+            out.flush()
+            shown[0] = line
 
     return report
+
+
+def _mib(count: int) -> str:
+    return f"{count / 1048576:.1f}"
