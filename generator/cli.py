@@ -20,12 +20,12 @@ EXIT_FAILED = 1  # invalid spec, or drift found by ``check``
 EXIT_USAGE = 2  # bad arguments (argparse's own code)
 EXIT_ERROR = 3  # generation failed for another reason (template, formatter, I/O)
 
-DESCRIPTION = """\
-Generate typed Python client packages from OpenAPI specs.
-
+EXIT_CODES = """\
 Exit codes: 0 success; 1 a spec is invalid, or `check` found drift; 2 bad arguments;
 3 generation failed for another reason (template, formatter, file system).
 """
+
+DESCRIPTION = "Generate typed Python client packages from OpenAPI specs.\n\n" + EXIT_CODES
 
 EPILOG = """\
 examples:
@@ -47,13 +47,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--root", type=Path, default=None, help="project folder holding apis.toml (default: search upwards)")
     sub = parser.add_subparsers(dest="command", required=True)
-    p_val = sub.add_parser("validate", help="check specs: OpenAPI rules, x- extensions, project rules")
+    raw = argparse.RawDescriptionHelpFormatter
+    p_val = sub.add_parser("validate", help="check specs: OpenAPI rules, x- extensions, project rules", epilog=EXIT_CODES, formatter_class=raw)
     p_val.add_argument("specs", nargs="*", type=Path, help="spec files (default: every spec in apis.toml)")
-    p_gen = sub.add_parser("generate", help="regenerate packages; print one line per API and what changed")
+    p_gen = sub.add_parser("generate", help="regenerate packages; print one line per API and what changed", epilog=EXIT_CODES, formatter_class=raw)
     p_gen.add_argument("targets", nargs="*", help="API keys from apis.toml, or one spec path with --package")
     p_gen.add_argument("--package", help="import name, for a spec outside apis.toml")
     p_gen.add_argument("--output", type=Path, help="output folder, for a spec outside apis.toml")
-    p_check = sub.add_parser("check", help="regenerate into a temporary folder and fail if generated/ differs")
+    p_check = sub.add_parser("check", help="regenerate into a temporary folder and fail if generated/ differs", epilog=EXIT_CODES, formatter_class=raw)
     p_check.add_argument("apis", nargs="*", help="API keys from apis.toml (default: all)")
     args = parser.parse_args(argv)
     try:

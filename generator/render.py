@@ -120,8 +120,8 @@ def template_files(templates: Path, cfg: PackageConfig) -> list[TemplateFile]:
     chosen: dict[str, str] = {}
     base = templates / "base"
     for path in sorted(base.rglob("*.jinja")):
-        if path.name.startswith("_"):
-            continue
+        if path.name.startswith("_") and not path.name.startswith("__"):
+            continue  # a partial (macros), not a file of its own
         chosen[path.relative_to(base).as_posix()] = "base/" + path.relative_to(base).as_posix()
     if cfg.template:
         own = templates / "apis" / cfg.template

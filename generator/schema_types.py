@@ -40,11 +40,12 @@ class TypeMapper:
             if ref.startswith(prefix) and ref[len(prefix):] in self.class_names:
                 return f"models.{self.class_names[ref[len(prefix):]]}"
             return self.annotation(self.deref(schema))
+        nullable = ["None"] if schema.get("nullable") is True else []
         for combo in ("oneOf", "anyOf"):
             if isinstance(schema.get(combo), list):
-                return _union([self.annotation(s) for s in schema[combo]])
+                return _union([self.annotation(s) for s in schema[combo]] + nullable)
         if isinstance(schema.get("allOf"), list) and len(schema["allOf"]) == 1:
-            return self.annotation(schema["allOf"][0])
+            return _union([self.annotation(schema["allOf"][0]), *nullable])
         types = schema.get("type")
         if isinstance(types, list):
             base = _union([self.annotation({**schema, "type": t}) for t in types if t != "null"])

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 from typing import Any
 
 import jsonschema
+import referencing.exceptions
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+from openapi_spec_validator.validation.exceptions import DuplicateOperationIDError
 
 from .diagnostics import Diagnostic, pointer
 from .loader import LoadedSpec, resolve_pointer
@@ -55,12 +58,52 @@ def _openapi(spec: LoadedSpec) -> Iterator[Diagnostic]:
     if not version.startswith(("3.0", "3.1")):
         yield _diag(spec, ["openapi"], "openapi-version", f"need OpenAPI 3.0 or 3.1, found {version or 'none'!r}")
         return
+    dangling = list(_dangling_refs(spec))
+    if dangling:  # the validator cannot resolve them and would stop with an exception
+        yield from dangling
+        return
     validator_cls = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
-    for error in validator_cls(doc).iter_errors():
-        path = list(getattr(error, "absolute_path", []) or [])
-        path = _anchor(doc, path, getattr(error, "instance", None))
-        rule = f"openapi:{getattr(error, 'validator', None) or 'schema'}"
-        yield _diag(spec, path, rule, getattr(error, "message", str(error)))
+    try:
+        for error in validator_cls(doc).iter_errors():
+            yield _openapi_diag(spec, error)
+    except referencing.exceptions.Unresolvable as exc:
+        yield _diag(spec, [], "ref-resolves", f"unresolvable reference: {exc}")
+
+
+def _openapi_diag(spec: LoadedSpec, error: Any) -> Diagnostic:
+    doc = spec.document
+    message = getattr(error, "message", str(error))
+    if isinstance(error, DuplicateOperationIDError):
+        # no path or keyword on this one: point at the second operation it names
+        match = re.search(r"for '(\w+)' in '([^']*)'", message)
+        where: list[object] = ["paths", match.group(2), match.group(1)] if match else []
+        return _diag(spec, [*where, "operationId"], "openapi:operationId-unique", message + " is not unique" if not message.endswith("unique") else message)
+    path = list(getattr(error, "absolute_path", []) or [])
+    path = _anchor(doc, path, getattr(error, "instance", None))
+    keyword = getattr(error, "validator", None)
+    rule = f"openapi:{keyword if isinstance(keyword, str) else 'schema'}"
+    return _diag(spec, path, rule, message)
+
+
+def _dangling_refs(spec: LoadedSpec) -> Iterator[Diagnostic]:
+    """Every local ``$ref`` that points at nothing."""
+    for where, node in _nodes(spec.document, []):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#"):
+            try:
+                resolve_pointer(spec.document, ref[1:])
+            except (KeyError, IndexError, ValueError, TypeError):
+                yield _diag(spec, [*where, "$ref"], "ref-resolves", f"{ref!r} points at nothing")
+
+
+def _nodes(node: Any, where: list[object]) -> Iterator[tuple[list[object], dict[str, Any]]]:
+    if isinstance(node, dict):
+        yield where, node
+        for key, value in node.items():
+            yield from _nodes(value, [*where, key])
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _nodes(item, [*where, i])
 
 
 def _anchor(doc: dict[str, Any], path: list[object], instance: Any) -> list[object]:

@@ -204,12 +204,6 @@ def test_petclient_body_errors_and_async(petclient_run: dict[str, Any]) -> None:
     assert petclient_run["async"] == ["Rex", [0, 1, 2, 3, 4]]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG render.template_files skips base/package/__init__.py.jinja (names starting with '_'), "
-    "so a package generated without a per-API template has no __init__.py and the README's "
-    "`from petclient import PetclientApi` raises ImportError",
-)
 def test_petclient_top_level_import(petclient: Path, run_python: Callable[..., subprocess.CompletedProcess[str]]) -> None:
     assert (petclient / "petclient" / "__init__.py").is_file()
     result = run_python("from petclient import PetclientApi, PetclientError; print(PetclientApi.__name__)", petclient)

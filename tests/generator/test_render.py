@@ -162,12 +162,6 @@ def test_plain_package_template_files(project: Project, plain_cfg: PackageConfig
     assert {"petclient/api.py", "petclient/async_api.py", "petclient/errors.py", "README.md", "pyproject.toml"} <= outputs
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG render.template_files: base templates starting with '_' are skipped, which also "
-    "skips base/package/__init__.py.jinja; a package without a per-API template gets no "
-    "__init__.py (README's `from petclient import PetclientApi` fails)",
-)
 def test_plain_package_gets_an_init_module(project: Project, plain_cfg: PackageConfig) -> None:
     outputs = {f.output for f in template_files(project.templates, plain_cfg)}
     assert "petclient/__init__.py" in outputs

@@ -140,12 +140,6 @@ def test_union_helpers() -> None:
     assert _union(["int", "Any"]) == "Any"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG schema_types.TypeMapper.annotation: allOf/oneOf/anyOf return early, so a 3.0 "
-    "`nullable: true` next to them is ignored (`{type: object, allOf: [$ref Pet], nullable: true}` "
-    "gives `models.Pet`, while datamodel-code-generator makes the same schema `Pet | None`)",
-)
 def test_nullable_composition(mapper: TypeMapper) -> None:
     schema = {"type": "object", "allOf": [PET], "nullable": True}
     assert mapper.annotation(schema) == "models.Pet | None"

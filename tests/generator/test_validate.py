@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import referencing.exceptions
 
 from generator.diagnostics import Diagnostic, SpecError, pointer
 from generator.loader import LoadedSpec, load_spec
@@ -321,12 +320,6 @@ def test_diagnostic_string_format() -> None:
 # --- known validator bugs -------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG validate._openapi: openapi-spec-validator's 'operationId not unique' error has no "
-    "validator keyword; jsonschema's `<unset>` sentinel is truthy, so the rule becomes "
-    "'openapi:<unset>' (and the pointer is the document root, not the operation)",
-)
 def test_duplicate_operation_id_has_a_meaningful_rule(check: Spec, grad300_doc: dict[str, Any]) -> None:
     _list_scans(grad300_doc)["operationId"] = "download_scan"
     diags = check(grad300_doc)
@@ -335,13 +328,6 @@ def test_duplicate_operation_id_has_a_meaningful_rule(check: Spec, grad300_doc: 
     assert all(d.pointer.startswith("/paths/") for d in diags), diags
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=referencing.exceptions.Unresolvable,
-    reason="BUG validate: a local $ref to a missing component is neither caught by the loader "
-    "nor turned into a diagnostic; openapi-spec-validator raises referencing.PointerToNowhere "
-    "out of validate() (the CLI dies with a traceback)",
-)
 def test_dangling_local_ref_is_a_diagnostic(copy_fixture: Callable[[str], Path]) -> None:
     folder = copy_fixture("bundle_bugs")
     diags = validate(load_spec(folder / "dangling_local.yaml", folder))
