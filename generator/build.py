@@ -83,8 +83,6 @@ def _operation(
     mapper: TypeMapper, doc: dict[str, Any], path: str, method: str, op: dict[str, Any], default_security: tuple[str, ...]
 ) -> Operation:
     item = (doc.get("paths") or {}).get(path) or {}
-    params = _params(mapper, list(item.get("parameters") or []) + list(op.get("parameters") or []))
-    body = _body(mapper, op)
     responses = op.get("responses") or {}
     success_codes = sorted(c for c in responses if str(c).startswith("2"))
     success = (
@@ -92,6 +90,14 @@ def _operation(
         if success_codes
         else Response("200", "empty", None, "None")
     )
+    # names the generated methods use themselves (wrapper arguments included) stay theirs
+    reserved = set(RESERVED_NAMES)
+    if op.get("x-speakeasy-pagination"):
+        reserved.add("max_items")
+    if success.kind == "binary":
+        reserved |= DOWNLOAD_ARGS
+    params = _params(mapper, list(item.get("parameters") or []) + list(op.get("parameters") or []), reserved)
+    body = _body(mapper, op, {*reserved, *(p.py_name for p in params)})
     errors = tuple(
         _response(mapper, str(code), responses[code])
         for code in sorted(responses, key=str)
@@ -124,14 +130,20 @@ def _operation(
     )
 
 
-def _params(mapper: TypeMapper, raw_params: list[Any]) -> tuple[Param, ...]:
+#: Python names a parameter or body cannot take: they become ``<name>_``.
+RESERVED_NAMES = frozenset({"self", "request_options", "kwargs"})
+#: Extra arguments of ``<op>_to_file`` methods.
+DOWNLOAD_ARGS = frozenset({"directory", "filename", "overwrite", "progress", "default_filename"})
+
+
+def _params(mapper: TypeMapper, raw_params: list[Any], reserved: set[str] | None = None) -> tuple[Param, ...]:
     merged: dict[tuple[str, str], dict[str, Any]] = {}
     for raw in raw_params:
         param = mapper.deref(raw)
         if isinstance(param, dict) and "name" in param and "in" in param:
             merged[(param["in"], param["name"])] = param  # operation level overrides path level
     out = []
-    used: set[str] = set()
+    used: set[str] = set(reserved or ())
     for (location, name), param in merged.items():
         schema = param.get("schema") or {}
         py_name = snake(name)
@@ -175,7 +187,7 @@ def _is_enum(mapper: TypeMapper, schema: Any) -> bool:
     return isinstance(target, dict) and "enum" in target
 
 
-def _body(mapper: TypeMapper, op: dict[str, Any]) -> Body | None:
+def _body(mapper: TypeMapper, op: dict[str, Any], taken: set[str] | None = None) -> Body | None:
     raw = mapper.deref(op.get("requestBody"))
     if not isinstance(raw, dict):
         return None
@@ -202,7 +214,9 @@ def _body(mapper: TypeMapper, op: dict[str, Any]) -> Body | None:
         annotation = "bytes"
     elif kind == "text":
         annotation = "str"
-    name = op.get("x-codegen-request-body-name") or "body"
+    name = str(op.get("x-codegen-request-body-name") or "body")
+    while name in (taken or set()):
+        name += "_"
     return Body(
         py_name=str(name),
         kind=kind,  # type: ignore[arg-type]

@@ -412,3 +412,12 @@ def test_explode(build: Callable[[dict[str, Any]], Api], param: dict[str, Any], 
     raw = {"name": "tags", "in": "query", **param}  # param may override name and location
     (op,) = build(_doc({"/x": {"get": {"operationId": "x", "parameters": [raw], "responses": OK}}})).operations
     assert op.params[0].explode is explode
+
+
+def test_reserved_and_wrapper_names_get_an_underscore(build: Callable[[dict[str, Any]], Api]) -> None:
+    binary = {"200": {"description": "ok", "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}
+    names = ["self", "kwargs", "request_options", "filename", "q"]
+    op_raw = {"operationId": "get_file", "parameters": [{"name": n, "in": "query", "schema": {"type": "string"}} for n in names], "responses": binary}
+    (op,) = build(_doc({"/f": {"get": op_raw}})).operations
+    assert [p.py_name for p in op.params] == ["self_", "kwargs_", "request_options_", "filename_", "q"]
+    assert [p.name for p in op.params] == names  # the wire names stay

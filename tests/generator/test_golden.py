@@ -211,14 +211,6 @@ def test_petclient_top_level_import(petclient: Path, run_python: Callable[..., s
     assert result.stdout.strip() == "PetclientApi"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=SyntaxError,
-    reason="BUG build._body: the body's Python name ('body' or x-codegen-request-body-name) is not "
-    "deduplicated against parameter names; a query parameter named `body` gives "
-    "`def create_item(self, *, body: str | None = None, body: ...)`, which black accepts, so "
-    "`generate` exits 0 with a package that cannot be imported",
-)
 def test_body_name_does_not_collide_with_a_parameter(write_spec: Callable[..., Path], tmp_path: Path, root: Path) -> None:
     doc = {
         "openapi": "3.0.3",
@@ -325,14 +317,6 @@ def _spec(paths: dict[str, Any]) -> dict[str, Any]:
     return {"openapi": "3.1.0", "info": {"title": "Bug", "version": "1"}, "paths": paths}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=SyntaxError,
-    reason="BUG render.signature: extra wrapper arguments are not deduplicated against parameters; "
-    "a paged operation with a query parameter named `max_items` renders "
-    "`def iter_list(..., max_items: int | None = None, max_items: int | None = None, ...)` "
-    "and `generate` still exits 0",
-)
 def test_pager_argument_does_not_collide_with_a_parameter(write_spec: Callable[..., Path], tmp_path: Path, root: Path) -> None:
     op = {
         "operationId": "list",
