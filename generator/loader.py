@@ -63,13 +63,43 @@ def read_document(path: Path, display: str) -> Any:
 
 
 class _Loader(yaml.SafeLoader):
-    """Safe YAML loader that keeps dates as strings (OpenAPI is JSON data)."""
+    """Safe YAML loader for JSON data: dates stay strings, and mapping keys are always strings
+    (``200:`` is the key ``"200"``, as in JSON, not the integer 200)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        mapping: dict[Any, Any] = {}
+        self.flatten_mapping(node)
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, str) and isinstance(key_node, yaml.ScalarNode):
+                key = key_node.value  # the key as written: 200, yes, null stay "200", "yes", "null"
+            if not isinstance(key, str):
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping", node.start_mark, "found a key that is not a string", key_node.start_mark
+                )
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
 
 
 for _first, _resolvers in list(_Loader.yaml_implicit_resolvers.items()):
     _Loader.yaml_implicit_resolvers[_first] = [
         (tag, rx) for tag, rx in _resolvers if tag != "tag:yaml.org,2002:timestamp"
     ]
+
+
+#: Keys of maps whose keys are names (a property may be called ``x-foo``), not fields.
+NAME_MAPS = frozenset(
+    {
+        "properties", "patternProperties", "$defs", "definitions", "schemas", "responses", "parameters",
+        "examples", "requestBodies", "headers", "securitySchemes", "links", "callbacks", "pathItems",
+        "paths", "webhooks", "encoding", "variables", "mapping", "content",
+    }
+)
+
+
+def is_extension(parent: Any, key: Any) -> bool:
+    """Whether ``key`` is a specification extension (``x-...``) of the object under ``parent``."""
+    return isinstance(key, str) and key.startswith("x-") and parent not in NAME_MAPS
 
 
 def resolve_pointer(document: Any, ptr: str) -> Any:
@@ -157,7 +187,11 @@ class _Bundler:
         if isinstance(ref, str) and base != self.main_path:
             # a local ref inside an external file points into that file
             return self._external(f"{base.name}{ref}", node, base, where)
-        return {k: self._walk(v, base, [*where, k], doc) for k, v in node.items()}
+        # extension values are free-form (docs, vendor data): their $refs are not OpenAPI's
+        parent = where[-1] if where else None
+        return {
+            k: v if is_extension(parent, k) else self._walk(v, base, [*where, k], doc) for k, v in node.items()
+        }
 
     def _external(self, ref: str, node: dict[str, Any], base: Path, where: list[object]) -> Any:
         file_part, _, frag = ref.partition("#")

@@ -15,7 +15,7 @@ from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValida
 from openapi_spec_validator.validation.exceptions import DuplicateOperationIDError
 
 from .diagnostics import Diagnostic, pointer
-from .loader import LoadedSpec, resolve_pointer
+from .loader import LoadedSpec, is_extension, resolve_pointer
 from .naming import operation_method_name
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -79,10 +79,42 @@ def _openapi_diag(spec: LoadedSpec, error: Any) -> Diagnostic:
         where: list[object] = ["paths", match.group(2), match.group(1)] if match else []
         return _diag(spec, [*where, "operationId"], "openapi:operationId-unique", message + " is not unique" if not message.endswith("unique") else message)
     path = list(getattr(error, "absolute_path", []) or [])
-    path = _anchor(doc, path, getattr(error, "instance", None))
+    instance = getattr(error, "instance", None)
+    path = _anchor(doc, path, instance) if path else _value_site(doc, instance)
     keyword = getattr(error, "validator", None)
     rule = f"openapi:{keyword if isinstance(keyword, str) else 'schema'}"
     return _diag(spec, path, rule, message)
+
+
+def _value_site(doc: dict[str, Any], instance: Any) -> list[object]:
+    """Where the one schema ``default``/``example`` equal to ``instance`` is (the validator checks
+    those values against their schema but reports no location); the root if not exactly one."""
+    sites = [
+        [*where, key]
+        for where, node in _nodes(doc, [])
+        for key in ("default", "example")
+        if key in node and type(node[key]) is type(instance) and node[key] == instance and not _type_accepts(node, instance)
+    ]
+    return sites[0] if len(sites) == 1 else []  # an ambiguous value is not pinned on one place
+
+
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,), "integer": (int,), "number": (int, float), "boolean": (bool,),
+    "null": (type(None),), "object": (dict,), "array": (list,),
+}
+
+
+def _type_accepts(schema: dict[str, Any], value: Any) -> bool:
+    """Whether the schema's own ``type`` admits ``value`` (no ``type``: unknown, so False)."""
+    types = schema.get("type")
+    names = [types] if isinstance(types, str) else list(types) if isinstance(types, list) else []
+    if not names:
+        return False
+    if value is None and schema.get("nullable") is True:
+        return True
+    if isinstance(value, bool):
+        return "boolean" in names
+    return any(isinstance(value, _JSON_TYPES.get(str(n), ())) for n in names)
 
 
 def _dangling_refs(spec: LoadedSpec) -> Iterator[Diagnostic]:
@@ -97,10 +129,13 @@ def _dangling_refs(spec: LoadedSpec) -> Iterator[Diagnostic]:
 
 
 def _nodes(node: Any, where: list[object]) -> Iterator[tuple[list[object], dict[str, Any]]]:
+    """Every mapping of the document, outside extension values."""
     if isinstance(node, dict):
         yield where, node
+        parent = where[-1] if where else None
         for key, value in node.items():
-            yield from _nodes(value, [*where, key])
+            if not is_extension(parent, key):
+                yield from _nodes(value, [*where, key])
     elif isinstance(node, list):
         for i, item in enumerate(node):
             yield from _nodes(item, [*where, i])

@@ -87,6 +87,30 @@ def test_yaml_dates_stay_strings(write_spec: Callable[..., Path]) -> None:
     assert validate(spec) == []  # info.version must be a string for the validator
 
 
+def test_yaml_keys_are_strings_as_in_json(write_spec: Callable[..., Path]) -> None:
+    text = (
+        "openapi: 3.0.3\ninfo: {title: K, version: '1'}\npaths:\n  /x:\n    get:\n"
+        "      responses:\n        200: {description: ok}\n        404: {description: gone}\n"
+        "components:\n  schemas:\n    Flag:\n      type: object\n      properties:\n        yes: {type: string}\n"
+    )
+    spec = load_spec(write_spec(text), None)
+    assert list(spec.document["paths"]["/x"]["get"]["responses"]) == ["200", "404"]
+    assert list(spec.document["components"]["schemas"]["Flag"]["properties"]) == ["yes"]
+    assert validate(spec) == []  # the validator's patterns need string keys
+
+
+def test_refs_inside_extensions_are_left_alone(write_spec: Callable[..., Path]) -> None:
+    text = (
+        "openapi: 3.1.0\ninfo: {title: X, version: '1'}\npaths: {}\n"
+        "x-topics:\n  - title: Guide\n    content: {$ref: ./docs/missing.md}\n"
+        "components:\n  schemas:\n    A:\n      type: object\n      properties:\n"
+        "        x-local: {$ref: '#/components/schemas/B'}\n    B: {type: string}\n"
+    )
+    spec = load_spec(write_spec(text), None)
+    assert spec.document["x-topics"][0]["content"] == {"$ref": "./docs/missing.md"}
+    assert validate(spec) == []
+
+
 def test_resolve_pointer_unescapes() -> None:
     doc = {"paths": {"/a/{b}": {"get": {"parameters": [{"name": "x"}]}}}, "t~x": 1}
     assert resolve_pointer(doc, "/paths/~1a~1{b}/get/parameters/0/name") == "x"

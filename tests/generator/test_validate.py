@@ -346,3 +346,9 @@ def test_pager_name_must_be_an_identifier(check: Spec, grad300_doc: dict[str, An
     _list_scans(grad300_doc)["x-specwright-pager-name"] = "Iter Scans"
     diags = check(grad300_doc)
     assert [(d.pointer, d.rule) for d in diags] == [(LIST_SCANS + "/x-specwright-pager-name", "x-specwright-pager-name:pattern")]
+
+
+def test_a_bad_default_is_located(check: Spec, grad300_doc: dict[str, Any]) -> None:
+    grad300_doc["components"]["schemas"]["ScanType"]["default"] = 42  # an enum of strings
+    diags = check(grad300_doc)
+    assert {d.pointer for d in diags} == {"/components/schemas/ScanType/default"}
