@@ -6,6 +6,7 @@ Pure rendering (no black, no writing): strings in, strings out.
 from __future__ import annotations
 
 import ast
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -215,3 +216,10 @@ def test_signature_and_call_args_with_http_kwargs() -> None:
     assert signature(op, http_kwargs=True) == "self, id: str, *, request_options: RequestOptions | None = None, **kwargs: Any"
     assert call_args(op, http_kwargs=True) == "id=id, request_options=request_options, **kwargs"
     assert "**kwargs" not in signature(op) and "**kwargs" not in call_args(op)
+
+
+def test_pyproject_needs_email_validator_only_for_email_models(project: Project, grad300_api: Api) -> None:
+    cfg = project.api("grad300")
+    assert "email-validator" not in render_files(project.templates, grad300_api, cfg, {})["pyproject.toml"]
+    with_email = dataclasses.replace(grad300_api, models_code=grad300_api.models_code + "\nfrom pydantic import EmailStr\n")
+    assert '"email-validator>=2"' in render_files(project.templates, with_email, cfg, {})["pyproject.toml"]
