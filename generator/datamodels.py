@@ -38,13 +38,61 @@ def generate_models(document: dict[str, Any]) -> str:
         allow_population_by_field_name=True,
         output_datetime_class=DatetimeClassType.Datetime,
         keep_model_order=True,
+        set_default_enum_member=True,  # an enum field defaults to a member, not its raw value
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         code = generate(document, config=config)
     if not isinstance(code, str):
         raise TypeError("datamodel-code-generator returned several modules; expected one")
-    return _HEADER.sub("", code)
+    return parametrize_bare_containers(_HEADER.sub("", code))
+
+
+def parametrize_bare_containers(code: str) -> str:
+    """``list``/``dict`` used bare in annotations or bases become ``list[Any]``/``dict[str, Any]``.
+
+    (An array schema without ``items`` gives a bare ``list``, which mypy --strict rejects.)
+    """
+    tree = ast.parse(code)
+    spots: list[tuple[int, int, str]] = []
+
+    def visit(node: ast.AST) -> None:
+        subscripted = {id(n.value) for n in ast.walk(node) if isinstance(n, ast.Subscript)}
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Name) and sub.id in _BARE and id(sub) not in subscripted:
+                spots.append((sub.lineno, sub.col_offset, sub.id))
+
+    for stmt in ast.walk(tree):
+        if isinstance(stmt, ast.AnnAssign):
+            visit(stmt.annotation)
+        elif isinstance(stmt, ast.ClassDef):
+            for base in stmt.bases:
+                visit(base)
+    if not spots:
+        return code
+    any_name = next(
+        (
+            alias.asname or alias.name
+            for stmt in tree.body
+            if isinstance(stmt, ast.ImportFrom) and stmt.module == "typing"
+            for alias in stmt.names
+            if alias.name == "Any"
+        ),
+        None,
+    )
+    lines = code.splitlines(keepends=True)
+    for lineno, col, name in sorted(spots, reverse=True):
+        line = lines[lineno - 1]
+        lines[lineno - 1] = line[:col] + _BARE[name].format(any=any_name or "_TypingAny") + line[col + len(name):]
+    fixed = "".join(lines)
+    if any_name is None:  # a model may itself be called Any: import typing's under a private name
+        fixed = fixed.replace(
+            "from __future__ import annotations\n", "from __future__ import annotations\nfrom typing import Any as _TypingAny\n", 1
+        )
+    return fixed
+
+
+_BARE = {"list": "list[{any}]", "dict": "dict[str, {any}]"}
 
 
 def model_index(code: str, schema_names: list[str]) -> tuple[Model, ...]:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from generator.build import build_api
-from generator.datamodels import generate_models, model_index, resolve_class
+from generator.datamodels import generate_models, model_index, parametrize_bare_containers, resolve_class
 from generator.ir import Api, Operation
 from generator.pipeline import load_and_validate
 
@@ -421,3 +421,32 @@ def test_reserved_and_wrapper_names_get_an_underscore(build: Callable[[dict[str,
     (op,) = build(_doc({"/f": {"get": op_raw}})).operations
     assert [p.py_name for p in op.params] == ["self_", "kwargs_", "request_options_", "filename_", "q"]
     assert [p.name for p in op.params] == names  # the wire names stay
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        (
+            "from __future__ import annotations\nfrom typing import Any\nclass A(RootModel[list]):\n    root: list\n    m: dict | None = None\n",
+            "from __future__ import annotations\nfrom typing import Any\nclass A(RootModel[list[Any]]):\n    root: list[Any]\n    m: dict[str, Any] | None = None\n",
+        ),
+        (  # a model called Any: typing's is imported under another name
+            "from __future__ import annotations\nclass Any(BaseModel):\n    x: list[int]\n    y: list\n",
+            "from __future__ import annotations\nfrom typing import Any as _TypingAny\nclass Any(BaseModel):\n    x: list[int]\n    y: list[_TypingAny]\n",
+        ),
+        ("from __future__ import annotations\nclass B(BaseModel):\n    x: list[str]\n    '''a list'''\n", None),
+    ],
+)
+def test_bare_containers_get_type_arguments(code: str, expected: str | None) -> None:
+    assert parametrize_bare_containers(code) == (expected if expected is not None else code)
+
+
+def test_enum_defaults_are_members() -> None:
+    doc = {
+        "openapi": "3.1.0", "info": {"title": "E", "version": "1"}, "paths": {},
+        "components": {"schemas": {
+            "Color": {"type": "string", "enum": ["red", "blue"]},
+            "Paint": {"type": "object", "properties": {"color": {"allOf": [{"$ref": "#/components/schemas/Color"}], "default": "blue"}}},
+        }},
+    }
+    assert "= Color.blue" in generate_models(doc)
