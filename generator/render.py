@@ -11,6 +11,7 @@ import jinja2
 
 from .config import PackageConfig
 from .ir import Api, Operation, Param
+from .naming import pascal
 
 TWIN_PREFIX = "twin_"
 
@@ -42,6 +43,7 @@ def environment(templates: Path, cfg: PackageConfig | None = None) -> jinja2.Env
         return_type=return_type,
         param_doc=param_doc,
         api_uses=api_uses,
+        api_groups=api_groups,
     )
     return env
 
@@ -170,6 +172,38 @@ def per_api_lines(templates: Path, cfg: PackageConfig) -> int:
         for line in path.read_text(encoding="utf-8").splitlines()
         if line.strip()
     )
+
+
+@dataclass(frozen=True)
+class Group:
+    """A sub-client: the operations of one ``x-speakeasy-group`` (dotted paths nest)."""
+
+    path: str  # "users" or "admin.users"
+    name: str  # attribute name on its parent: the last part
+    class_name: str
+    operations: tuple[Operation, ...]
+    children: tuple[Group, ...]
+
+
+def api_groups(api: Api) -> list[Group]:
+    """Every group, parents before children, with the operations directly in it."""
+    paths: set[str] = set()
+    for op in api.operations:
+        if op.group:
+            parts = op.group.split(".")
+            paths.update(".".join(parts[: i + 1]) for i in range(len(parts)))
+
+    def make(path: str) -> Group:
+        kids = sorted(p for p in paths if p.rpartition(".")[0] == path and "." in p)
+        return Group(
+            path=path,
+            name=path.rpartition(".")[2],
+            class_name="_" + "".join(pascal(part) for part in path.split(".")) + "Group",
+            operations=tuple(op for op in api.operations if op.group == path),
+            children=tuple(make(k) for k in kids),
+        )
+
+    return [make(path) for path in sorted(paths)]
 
 
 @dataclass(frozen=True)

@@ -331,13 +331,6 @@ def test_pager_argument_does_not_collide_with_a_parameter(write_spec: Callable[.
     compile(_generate_api_py(_spec({"/x": {"get": op}}), write_spec, tmp_path, root), "api.py", "exec")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG templates/render: x-speakeasy-group is ignored when rendering; validate allows the "
-    "same method name in two groups (method-name-unique is keyed by group) and api-surface.json "
-    "lists `users.list` and `teams.list`, but api.py defines `def list` twice on one class, so "
-    "the second silently replaces the first",
-)
 def test_grouped_operations_with_the_same_name_both_survive(write_spec: Callable[..., Path], tmp_path: Path, root: Path) -> None:
     ok = {"200": {"description": "ok"}}
     paths = {
@@ -348,3 +341,59 @@ def test_grouped_operations_with_the_same_name_both_survive(write_spec: Callable
     for cls in (n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)):
         names = [n.name for n in cls.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
         assert len(names) == len(set(names)), f"{cls.name} defines {sorted(n for n in names if names.count(n) > 1)} twice"
+
+
+GROUPED = """
+openapi: 3.1.0
+info: {title: G, version: "1"}
+servers: [{url: "http://g.test"}]
+paths:
+  /users:
+    get:
+      operationId: listUsers
+      x-speakeasy-name-override: list
+      x-speakeasy-group: users
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: array, items: {type: string}}}}}}
+  /admin/users/{id}:
+    delete:
+      operationId: deleteUser
+      x-speakeasy-name-override: delete
+      x-speakeasy-group: admin.users
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses: {"204": {description: gone}}
+  /ping:
+    get:
+      operationId: ping
+      responses: {"200": {description: ok}}
+"""
+
+GROUPED_SCRIPT = """
+import asyncio, json, httpx
+from gclient import GclientApi
+from gclient.async_api import AsyncGclientApi
+seen = []
+def handler(request):
+    seen.append(f"{request.method} {request.url.raw_path.decode()}")
+    return httpx.Response(200, json=["a"]) if request.url.path == "/users" else httpx.Response(204)
+client = GclientApi(transport=httpx.MockTransport(handler))
+out = [client.users.list(), client.admin.users.delete("x/y"), client.ping()]
+async def main():
+    async with AsyncGclientApi(transport=httpx.MockTransport(handler)) as c:
+        return [await c.users.list(), await c.admin.users.delete("z")]
+out += asyncio.run(main())
+print(json.dumps({"out": out, "seen": seen}))
+"""
+
+
+def test_groups_are_nested_sub_clients(
+    tmp_path: Path, run_python: Callable[..., subprocess.CompletedProcess[str]], run_cli: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
+    spec = tmp_path / "grouped.yaml"
+    spec.write_text(GROUPED, encoding="utf-8")
+    generated = run_cli("generate", spec, "--package", "gclient", "--output", tmp_path / "gclient")
+    assert generated.returncode == 0, generated.stderr
+    result = run_python(GROUPED_SCRIPT, tmp_path / "gclient")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["out"] == [["a"], None, None, ["a"], None]
+    assert data["seen"] == ["GET /users", "DELETE /admin/users/x%2Fy", "GET /ping", "GET /users", "DELETE /admin/users/z"]
