@@ -28,6 +28,10 @@ OPERATION_EXTENSIONS = (
     "x-codegen-request-body-name",
 )
 ROOT_EXTENSIONS = ("x-speakeasy-retries",)
+#: What every generated client has besides its operations: a group cannot take these names.
+CLIENT_ATTRIBUTES = frozenset(
+    {"base_url", "close", "request", "set_token", "clear_token", "login", "set_credentials", "config", "api"}
+)
 
 
 @cache
@@ -248,6 +252,16 @@ def _rules(spec: LoadedSpec) -> Iterator[Diagnostic]:
                 yield _diag(spec, [*where, "x-speakeasy-pagination"], "pagination-complete", "cursor paging needs a cursor input and a nextCursor output")
             if ptype == "url" and "nextUrl" not in outputs:
                 yield _diag(spec, [*where, "x-speakeasy-pagination"], "pagination-complete", "url paging needs a nextUrl output")
+    top_level = {name for group, name in seen if not group} | CLIENT_ATTRIBUTES
+    for path, method, op in operations(doc):
+        group = op.get("x-speakeasy-group")
+        if isinstance(group, str) and group.split(".")[0] in top_level:
+            yield _diag(
+                spec,
+                ["paths", path, method, "x-speakeasy-group"],
+                "group-name-free",
+                f"group {group.split('.')[0]!r} would hide a method or attribute of the client of the same name",
+            )
     for key, scheme in ((doc.get("components") or {}).get("securitySchemes") or {}).items():
         flows = scheme.get("flows") if isinstance(scheme, dict) else None
         if isinstance(flows, dict) and "implicit" in flows and len(flows) == 1:

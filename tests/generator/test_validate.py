@@ -352,3 +352,10 @@ def test_a_bad_default_is_located(check: Spec, grad300_doc: dict[str, Any]) -> N
     grad300_doc["components"]["schemas"]["ScanType"]["default"] = 42  # an enum of strings
     diags = check(grad300_doc)
     assert {d.pointer for d in diags} == {"/components/schemas/ScanType/default"}
+
+
+@pytest.mark.parametrize("group", ["test_token", "close", "close.sub"])
+def test_group_cannot_hide_a_method_or_attribute(check: Spec, grad300_doc: dict[str, Any], group: str) -> None:
+    _list_scans(grad300_doc)["x-speakeasy-group"] = group
+    diags = check(grad300_doc)
+    assert [(d.pointer, d.rule) for d in diags] == [(LIST_SCANS + "/x-speakeasy-group", "group-name-free")]
