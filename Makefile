@@ -34,7 +34,12 @@ typecheck: setup
 drift: setup
 	$(PY) -m generator check
 
-pytest: setup
+# the Prism mock server (npm) for the contract tests, in .tools/
+PRISM := .tools/node_modules/.bin/prism
+$(PRISM):
+	npm install --prefix .tools --no-audit --no-fund --silent @stoplight/prism-cli@5
+
+pytest: setup $(PRISM)
 	$(PY) -m pytest
 
 test: lint typecheck drift pytest
