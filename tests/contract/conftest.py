@@ -32,7 +32,7 @@ class PrismServer:
             sock.bind(("127.0.0.1", 0))
             self.port = int(sock.getsockname()[1])
         self.url = f"http://127.0.0.1:{self.port}"
-        self._log = tempfile.TemporaryFile()
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115  # lives as long as the server; closed in stop()
         self._process = subprocess.Popen(
             [str(PRISM), "mock", "-h", "127.0.0.1", "-p", str(self.port), str(spec)],
             stdout=self._log,
