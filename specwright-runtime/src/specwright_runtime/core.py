@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
-import re
 import time
 from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -36,7 +35,7 @@ from .downloads import (
     write_stream,
 )
 from .errors import ErrorFactory, ErrorInfo, FailureKind, TokenEndpointError, describe_body, parse_body
-from .redact import install_log_redaction, redact_url
+from .redact import install_log_redaction, redact_url, strip_userinfo
 from .retries import RetryPolicy
 
 T = TypeVar("T")
@@ -194,6 +193,7 @@ class _CoreBase:
         total_timeout: float | None = DEFAULT_TOTAL_TIMEOUT,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self._origin = _origin(httpx.URL(self.base_url))
         self.error_factory = error_factory
         self.title = title
         self.retry = retry if retry is not None else RetryPolicy()
@@ -258,7 +258,7 @@ class _CoreBase:
         if "auth" in call.extra:
             options["auth"] = call.extra["auth"]
         if not self.same_origin(request.url):
-            for name in ("authorization", "cookie", "proxy-authorization"):
+            for name in CREDENTIAL_HEADERS:
                 request.headers.pop(name, None)
             options["auth"] = None
         elif "auth" not in options and _explicit_authorization(call):
@@ -282,19 +282,14 @@ class _CoreBase:
             content = b""
             for name in ("content-length", "content-type", "transfer-encoding"):
                 headers.pop(name, None)
-        if (url.scheme, url.host, url.port) != (request.url.scheme, request.url.host, request.url.port):
-            for name in ("authorization", "cookie", "proxy-authorization"):
+        if _origin(url) != _origin(request.url):
+            for name in CREDENTIAL_HEADERS:
                 headers.pop(name, None)
         return httpx.Request(method, url, headers=headers, content=content, extensions=dict(request.extensions))
 
     def same_origin(self, url: httpx.URL) -> bool:
         """Whether ``url`` has the scheme, host and port of the API's base URL."""
-        base = httpx.URL(self.base_url)
-        return (url.scheme, url.host, url.port or _PORTS.get(url.scheme)) == (
-            base.scheme,
-            base.host,
-            base.port or _PORTS.get(base.scheme),
-        )
+        return _origin(url) == self._origin
 
     def resolve(self, href: str, page_url: str) -> str:
         """A link from a page (e.g. ``rel=next``) as an absolute URL, relative to that page."""
@@ -356,7 +351,7 @@ class _CoreBase:
         elif isinstance(exc, IncompleteDownload):
             kind, what = FailureKind.CONNECTION, f"{exc} ({request.method} {url})"
         else:
-            reason = _USERINFO.sub("//", str(exc))[:200]  # an OS-level reason, never credentials
+            reason = strip_userinfo(str(exc))[:200]  # an OS-level reason, never credentials
             kind, what = FailureKind.CONNECTION, (
                 f"Network error while calling {self.title} API ({request.method} {url}): {type(exc).__name__}"
                 + (f" ({reason})" if reason else "")
@@ -406,11 +401,14 @@ class _CoreBase:
             )
 
     @staticmethod
-    def download_deadline(call: Call) -> float | None:
+    def call_total(call: Call) -> float | _Unset | None:
+        """The total timeout given for this call, ``UNSET`` when it gave none."""
+        return call.options.total_timeout if call.options is not None else UNSET
+
+    def download_deadline(self, call: Call) -> float | None:
         """When a streamed download must be complete: only a per-call total sets one."""
-        if call.options is None or call.options.total_timeout is UNSET or call.options.total_timeout is None:
-            return None
-        return time.monotonic() + float(call.options.total_timeout)
+        total = self.call_total(call)
+        return None if total is UNSET or total is None else time.monotonic() + total
 
     def attempts(self, call: Call, stream: bool) -> Attempts:
         """Retry and deadline bookkeeping for one call.
@@ -419,15 +417,11 @@ class _CoreBase:
         streamed bodies (downloads) are bounded only by a total given for that call.
         """
         policy = self.policy(call)
-        total: float | None
-        if call.options is not None and call.options.total_timeout is not UNSET:
-            total = call.options.total_timeout
-        else:
+        total = self.call_total(call)
+        if total is UNSET:
             total = None if stream else self.total_timeout
         return Attempts(policy, policy.allows(call.method, call.idempotent), total)
 
-
-_USERINFO = re.compile(r"//[^/@\s]*@")
 
 # keys of ``Call.extra`` merged by ``build`` or given to ``send`` instead of ``build_request``
 _SEND_EXTRA = ("auth", "follow_redirects")
@@ -436,6 +430,13 @@ MAX_REDIRECTS = 20
 
 
 _PORTS = {"http": 80, "https": 443}
+#: Headers that carry credentials: never sent to another origin.
+CREDENTIAL_HEADERS = ("authorization", "cookie", "proxy-authorization")
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    """Scheme, host and port (the scheme's default when none is written)."""
+    return url.scheme, url.host, url.port or _PORTS.get(url.scheme)
 
 
 def _explicit_authorization(call: Call) -> bool:

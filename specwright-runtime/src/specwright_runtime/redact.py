@@ -32,6 +32,14 @@ def redact_url(url: httpx.URL | str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
 
 
+_USERINFO = re.compile(r"//[^/@\s]*@")
+
+
+def strip_userinfo(text: str) -> str:
+    """``text`` with the user info of any URL in it removed (``//user:pw@host`` → ``//host``)."""
+    return _USERINFO.sub("//", text)
+
+
 def redact_text(text: str, secrets: list[str] | tuple[str, ...]) -> str:
     """Replace every occurrence of each non-empty secret in ``text``."""
     for secret in secrets:
