@@ -1,8 +1,6 @@
 """End-to-end tests of ``cuiman.AsyncClient`` against a real wraptile server.
 
-The same ground as ``test_e2e_sync.py``, awaited. The shared conftest's ``async_client``
-is a plain ``@pytest.fixture`` on an async generator, which pytest-asyncio's strict mode
-does not run, so this module brings its own ``aclient`` (``pytest_asyncio.fixture``).
+The same ground as ``test_e2e_sync.py``, awaited, with the conftest's ``async_client``.
 
 As in the sync module: exact job ids are never assumed (wraptile reuses them after a
 finished job is dismissed), every ``sleep_a_while`` job is waited for or dismissed while
@@ -88,28 +86,21 @@ async def run_add(client: AsyncClient, a: float, b: float) -> JobInfo:
 
 
 @pytest_asyncio.fixture
-async def aclient(wraptile: WraptileServer) -> AsyncIterator[AsyncClient]:
-    """An asynchronous client of the real server."""
-    async with AsyncClient(server_url=wraptile.base_url) as client:
-        yield client
-
-
-@pytest_asyncio.fixture
-async def sleeping_job(aclient: AsyncClient) -> AsyncIterator[JobInfo]:
+async def sleeping_job(async_client: AsyncClient) -> AsyncIterator[JobInfo]:
     """A running 3 s ``sleep_a_while`` job; dismissed afterwards if it still runs."""
-    job = await aclient.execute_process("sleep_a_while", {"inputs": {"duration": 3}})
-    running = await wait_until_running(aclient, job.jobID)
+    job = await async_client.execute_process("sleep_a_while", {"inputs": {"duration": 3}})
+    running = await wait_until_running(async_client, job.jobID)
     assert running.status is JobStatus.running, running
     yield running
-    if (await aclient.get_job(job.jobID)).status in ACTIVE:
-        await aclient.dismiss_job(job.jobID)
+    if (await async_client.get_job(job.jobID)).status in ACTIVE:
+        await async_client.dismiss_job(job.jobID)
 
 
 # --------------------------------------------------------------------------- discovery
 
 
-async def test_get_capabilities(aclient: AsyncClient, wraptile: WraptileServer) -> None:
-    caps = await aclient.get_capabilities()
+async def test_get_capabilities(async_client: AsyncClient, wraptile: WraptileServer) -> None:
+    caps = await async_client.get_capabilities()
     assert isinstance(caps, Capabilities)
     assert caps.title == SERVER_TITLE
     assert [link.href for link in caps.links if link.rel == "self"] == [wraptile.base_url + "/"]
@@ -117,20 +108,20 @@ async def test_get_capabilities(aclient: AsyncClient, wraptile: WraptileServer) 
     assert {wraptile.base_url + p for p in ("/conformance", "/processes", "/jobs")} <= hrefs
 
 
-async def test_get_conformance(aclient: AsyncClient) -> None:
-    conformance = await aclient.get_conformance()
+async def test_get_conformance(async_client: AsyncClient) -> None:
+    conformance = await async_client.get_conformance()
     assert isinstance(conformance, ConformanceDeclaration)
     assert CONFORMANCE + "core" in conformance.conformsTo
 
 
-async def test_get_processes(aclient: AsyncClient) -> None:
-    processes = await aclient.get_processes()
+async def test_get_processes(async_client: AsyncClient) -> None:
+    processes = await async_client.get_processes()
     assert isinstance(processes, ProcessList)
     assert {"add", "sleep_a_while", "primes_between"} <= {p.id for p in processes.processes}
 
 
-async def test_get_process(aclient: AsyncClient) -> None:
-    process = await aclient.get_process("primes_between")
+async def test_get_process(async_client: AsyncClient) -> None:
+    process = await async_client.get_process("primes_between")
     assert isinstance(process, ProcessDescription)
     assert process.inputs is not None and process.outputs is not None
     assert set(process.inputs) == {"min_val", "max_val"}
@@ -141,59 +132,59 @@ async def test_get_process(aclient: AsyncClient) -> None:
     assert process.outputs["return_value"].schema_.type is DataType.array
 
 
-async def test_iter_processes(aclient: AsyncClient) -> None:
-    listed = [p.id for p in (await aclient.get_processes()).processes]
-    iterated: list[ProcessSummary] = [p async for p in aclient.iter_processes()]
+async def test_iter_processes(async_client: AsyncClient) -> None:
+    listed = [p.id for p in (await async_client.get_processes()).processes]
+    iterated: list[ProcessSummary] = [p async for p in async_client.iter_processes()]
     assert [p.id for p in iterated] == listed
     assert all(isinstance(p, ProcessSummary) for p in iterated)
-    assert [p.id async for p in aclient.iter_processes(max_items=2)] == listed[:2]
+    assert [p.id async for p in async_client.iter_processes(max_items=2)] == listed[:2]
 
 
 # --------------------------------------------------------------------------- jobs
 
 
-async def test_execute_process_with_model(aclient: AsyncClient) -> None:
-    job = await aclient.execute_process("add", ProcessRequest(inputs={"a": 2, "b": 40}))
+async def test_execute_process_with_model(async_client: AsyncClient) -> None:
+    job = await async_client.execute_process("add", ProcessRequest(inputs={"a": 2, "b": 40}))
     assert isinstance(job, JobInfo)
     assert job.processID == "add"
     assert job.status in ACTIVE | {JobStatus.successful}
-    final = await aclient.wait_for_job(job.jobID, poll_interval=0.05, timeout=30)
+    final = await async_client.wait_for_job(job.jobID, poll_interval=0.05, timeout=30)
     assert final.status is JobStatus.successful
-    results = await aclient.get_job_results(job.jobID)
+    results = await async_client.get_job_results(job.jobID)
     assert isinstance(results, JobResults)
     assert isinstance(results.root["return_value"], InlineOrRefValue)
     assert results.root["return_value"].root == 42.0
 
 
-async def test_execute_process_with_dict(aclient: AsyncClient) -> None:
-    job = await aclient.execute_process("primes_between", {"inputs": {"min_val": 2, "max_val": 20}})
-    final = await aclient.wait_for_job(job.jobID, poll_interval=0.05, timeout=30)
+async def test_execute_process_with_dict(async_client: AsyncClient) -> None:
+    job = await async_client.execute_process("primes_between", {"inputs": {"min_val": 2, "max_val": 20}})
+    final = await async_client.wait_for_job(job.jobID, poll_interval=0.05, timeout=30)
     assert final.status is JobStatus.successful
-    results = await aclient.get_job_results(job.jobID)
+    results = await async_client.get_job_results(job.jobID)
     assert results.root["return_value"].root == [2, 3, 5, 7, 11, 13, 17, 19]
 
 
-async def test_get_job(aclient: AsyncClient) -> None:
-    finished = await run_add(aclient, 1, 2)
-    job = await aclient.get_job(finished.jobID)
+async def test_get_job(async_client: AsyncClient) -> None:
+    finished = await run_add(async_client, 1, 2)
+    job = await async_client.get_job(finished.jobID)
     assert job.jobID == finished.jobID
     assert job.status is JobStatus.successful
     assert job.progress == 100 and job.message == "added"
     assert job.finished is not None and job.finished.tzinfo is not None
 
 
-async def test_wait_for_job(aclient: AsyncClient) -> None:
-    job = await aclient.execute_process("sleep_a_while", {"inputs": {"duration": 0.5}})
+async def test_wait_for_job(async_client: AsyncClient) -> None:
+    job = await async_client.execute_process("sleep_a_while", {"inputs": {"duration": 0.5}})
     seen: list[JobInfo] = []
-    final = await aclient.wait_for_job(job.jobID, poll_interval=0.1, timeout=30, on_update=seen.append)
+    final = await async_client.wait_for_job(job.jobID, poll_interval=0.1, timeout=30, on_update=seen.append)
     assert isinstance(final, JobInfo)
     assert final.status is JobStatus.successful
     assert seen[-1] == final and len(seen) >= 2
     assert all(info.status in ACTIVE for info in seen[:-1])
 
 
-async def test_wait_for_job_does_not_block_the_loop(aclient: AsyncClient) -> None:
-    job = await aclient.execute_process("sleep_a_while", {"inputs": {"duration": 0.5}})
+async def test_wait_for_job_does_not_block_the_loop(async_client: AsyncClient) -> None:
+    job = await async_client.execute_process("sleep_a_while", {"inputs": {"duration": 0.5}})
     ticks = 0
 
     async def ticker() -> None:
@@ -204,19 +195,19 @@ async def test_wait_for_job_does_not_block_the_loop(aclient: AsyncClient) -> Non
 
     task = asyncio.create_task(ticker())
     try:
-        final = await aclient.wait_for_job(job.jobID, poll_interval=0.2, timeout=30)
+        final = await async_client.wait_for_job(job.jobID, poll_interval=0.2, timeout=30)
     finally:
         task.cancel()
     assert final.status is JobStatus.successful
     assert ticks >= 10
 
 
-async def test_wait_for_job_timeout(aclient: AsyncClient) -> None:
-    job = await aclient.execute_process("sleep_a_while", {"inputs": {"duration": 3}})
+async def test_wait_for_job_timeout(async_client: AsyncClient) -> None:
+    job = await async_client.execute_process("sleep_a_while", {"inputs": {"duration": 3}})
     try:
         started = time.monotonic()
         with pytest.raises(JobTimeoutError) as caught:
-            await aclient.wait_for_job(job.jobID, timeout=0.2, poll_interval=0.05)
+            await async_client.wait_for_job(job.jobID, timeout=0.2, poll_interval=0.05)
         assert time.monotonic() - started < 2
         assert isinstance(caught.value, ClientError)
         assert caught.value.job_id == job.jobID
@@ -224,55 +215,55 @@ async def test_wait_for_job_timeout(aclient: AsyncClient) -> None:
         assert caught.value.api_error.type == "urn:cuiman:client-error:job-timeout"
         assert "did not end within 0.2 s" in str(caught.value)
     finally:
-        dismissed = await aclient.dismiss_job(job.jobID)
+        dismissed = await async_client.dismiss_job(job.jobID)
     assert dismissed.status is JobStatus.dismissed
 
 
-async def test_get_jobs_and_iter_jobs(aclient: AsyncClient, wraptile: WraptileServer) -> None:
-    finished = await run_add(aclient, 3, 4)
-    jobs = await aclient.get_jobs()
+async def test_get_jobs_and_iter_jobs(async_client: AsyncClient, wraptile: WraptileServer) -> None:
+    finished = await run_add(async_client, 3, 4)
+    jobs = await async_client.get_jobs()
     assert isinstance(jobs, JobList)
     listed = [job.jobID for job in jobs.jobs]
     assert finished.jobID in listed
     assert [link.href for link in jobs.links if link.rel == "self"] == [wraptile.base_url + "/jobs"]
-    iterated: list[JobInfo] = [job async for job in aclient.iter_jobs()]
+    iterated: list[JobInfo] = [job async for job in async_client.iter_jobs()]
     assert [job.jobID for job in iterated] == listed
-    assert [job.jobID async for job in aclient.iter_jobs(max_items=1)] == listed[:1]
+    assert [job.jobID async for job in async_client.iter_jobs(max_items=1)] == listed[:1]
 
 
-async def test_dismiss_running_job(aclient: AsyncClient, sleeping_job: JobInfo) -> None:
-    dismissed = await aclient.dismiss_job(sleeping_job.jobID)
+async def test_dismiss_running_job(async_client: AsyncClient, sleeping_job: JobInfo) -> None:
+    dismissed = await async_client.dismiss_job(sleeping_job.jobID)
     assert isinstance(dismissed, JobInfo)
     assert dismissed.jobID == sleeping_job.jobID
     assert dismissed.status is JobStatus.dismissed
-    assert (await aclient.get_job(sleeping_job.jobID)).status is JobStatus.dismissed
+    assert (await async_client.get_job(sleeping_job.jobID)).status is JobStatus.dismissed
 
 
-async def test_job_life_cycle(aclient: AsyncClient) -> None:
-    job = await aclient.execute_process("sleep_a_while", ProcessRequest(inputs={"duration": 1}))
+async def test_job_life_cycle(async_client: AsyncClient) -> None:
+    job = await async_client.execute_process("sleep_a_while", ProcessRequest(inputs={"duration": 1}))
     assert job.status in ACTIVE
-    assert (await aclient.get_job(job.jobID)).status in ACTIVE
+    assert (await async_client.get_job(job.jobID)).status in ACTIVE
     seen: list[JobStatus] = []
-    final = await aclient.wait_for_job(
+    final = await async_client.wait_for_job(
         job.jobID, poll_interval=0.1, timeout=30, on_update=lambda j: seen.append(j.status)
     )
     assert final.status is JobStatus.successful
     assert JobStatus.running in seen
-    results = await aclient.get_job_results(job.jobID)
+    results = await async_client.get_job_results(job.jobID)
     assert results.root["return_value"].root >= 0.9
     # the newest job, finished: dismissing removes it at once
-    dismissed = await aclient.dismiss_job(job.jobID)
+    dismissed = await async_client.dismiss_job(job.jobID)
     assert dismissed.status is JobStatus.dismissed
     with pytest.raises(ClientStatusError) as caught:
-        await aclient.get_job(job.jobID)
+        await async_client.get_job(job.jobID)
     assert caught.value.status_code == 404
     assert caught.value.api_error.type == NO_SUCH_JOB
-    assert job.jobID not in {j.jobID for j in (await aclient.get_jobs()).jobs}
+    assert job.jobID not in {j.jobID for j in (await async_client.get_jobs()).jobs}
 
 
-async def test_concurrent_calls(aclient: AsyncClient) -> None:
+async def test_concurrent_calls(async_client: AsyncClient) -> None:
     caps, conformance, processes = await asyncio.gather(
-        aclient.get_capabilities(), aclient.get_conformance(), aclient.get_processes()
+        async_client.get_capabilities(), async_client.get_conformance(), async_client.get_processes()
     )
     assert caps.title == SERVER_TITLE
     assert CONFORMANCE + "core" in conformance.conformsTo
@@ -298,8 +289,8 @@ async def test_kwargs_are_passed_to_httpx(wraptile: WraptileServer) -> None:
         assert "X-Trace" not in recorder.requests[-1].headers
 
 
-async def test_raw_request(aclient: AsyncClient) -> None:
-    response = await aclient.request("GET", "/conformance")
+async def test_raw_request(async_client: AsyncClient) -> None:
+    response = await async_client.request("GET", "/conformance")
     assert response.status_code == 200
     assert CONFORMANCE + "core" in response.json()["conformsTo"]
 
@@ -343,9 +334,9 @@ async def test_base_path(wraptile: WraptileServer) -> None:
 # --------------------------------------------------------------------------- errors
 
 
-async def test_no_such_process(aclient: AsyncClient, wraptile: WraptileServer) -> None:
+async def test_no_such_process(async_client: AsyncClient, wraptile: WraptileServer) -> None:
     with pytest.raises(ClientError) as caught:
-        await aclient.get_process("nope")
+        await async_client.get_process("nope")
     error = caught.value
     assert type(error) is ClientStatusError
     assert str(error) == f"Process 'nope' does not exist (HTTP 404, GET {wraptile.base_url}/processes/nope)"
@@ -355,9 +346,9 @@ async def test_no_such_process(aclient: AsyncClient, wraptile: WraptileServer) -
 
 
 @pytest.mark.parametrize("method", ["get_job", "get_job_results", "dismiss_job"])
-async def test_no_such_job(aclient: AsyncClient, method: str) -> None:
+async def test_no_such_job(async_client: AsyncClient, method: str) -> None:
     with pytest.raises(ClientError) as caught:
-        await getattr(aclient, method)("job_404")
+        await getattr(async_client, method)("job_404")
     error = caught.value
     assert type(error) is ClientStatusError
     assert str(error).startswith("Job 'job_404' does not exist (HTTP 404, ")
@@ -366,9 +357,9 @@ async def test_no_such_job(aclient: AsyncClient, method: str) -> None:
     assert error.status_code == 404
 
 
-async def test_results_not_ready(aclient: AsyncClient, sleeping_job: JobInfo) -> None:
+async def test_results_not_ready(async_client: AsyncClient, sleeping_job: JobInfo) -> None:
     with pytest.raises(ClientError) as caught:
-        await aclient.get_job_results(sleeping_job.jobID)
+        await async_client.get_job_results(sleeping_job.jobID)
     error = caught.value
     assert type(error) is ClientStatusError
     assert not isinstance(error, ClientAuthError)
@@ -378,30 +369,30 @@ async def test_results_not_ready(aclient: AsyncClient, sleeping_job: JobInfo) ->
     assert error.status_code == 403
 
 
-async def test_failed_job(aclient: AsyncClient) -> None:
-    job = await aclient.execute_process("primes_between", {"inputs": {"min_val": 50, "max_val": 10}})
-    failed = await aclient.wait_for_job(job.jobID, poll_interval=0.05, timeout=30)
+async def test_failed_job(async_client: AsyncClient) -> None:
+    job = await async_client.execute_process("primes_between", {"inputs": {"min_val": 50, "max_val": 10}})
+    failed = await async_client.wait_for_job(job.jobID, poll_interval=0.05, timeout=30)
     assert failed.status is JobStatus.failed
     assert failed.message == "max_val must be greater 1 and greater min_val"
     assert isinstance(failed.x_traceback, list) and "ValueError" in failed.x_traceback[-1]
     with pytest.raises(ClientStatusError) as caught:
-        await aclient.get_job_results(job.jobID)
+        await async_client.get_job_results(job.jobID)
     assert caught.value.status_code == 403
     assert caught.value.api_error.type == EOZILLA_PROBLEMS + "forbidden"
     assert caught.value.api_error.detail == f"Job {job.jobID!r} has failed"
 
 
-async def test_bad_inputs(aclient: AsyncClient) -> None:
+async def test_bad_inputs(async_client: AsyncClient) -> None:
     with pytest.raises(ClientStatusError) as caught:
-        await aclient.execute_process("primes_between", {"inputs": {"min_val": -1}})
+        await async_client.execute_process("primes_between", {"inputs": {"min_val": -1}})
     assert caught.value.status_code == 400
     assert caught.value.api_error.type == EOZILLA_PROBLEMS + "bad-request"
     assert str(caught.value).startswith("Invalid parameterization for process 'primes_between': ")
 
 
-async def test_fastapi_validation_error(aclient: AsyncClient) -> None:
+async def test_fastapi_validation_error(async_client: AsyncClient) -> None:
     with pytest.raises(ClientError) as caught:
-        await aclient.execute_process("primes_between", {"inputs": 5})
+        await async_client.execute_process("primes_between", {"inputs": 5})
     error = caught.value
     assert type(error) is ClientStatusError
     assert str(error).startswith("body.inputs: Input should be a valid dictionary (HTTP 422, POST ")

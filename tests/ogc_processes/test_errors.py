@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import types
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
-import pytest_asyncio
 from cuiman import (
     ApiError,
     AsyncClient,
@@ -65,26 +64,6 @@ def raising(exc: Exception) -> Handler:
         raise exc
 
     return handler
-
-
-@pytest_asyncio.fixture
-async def make_async_client() -> AsyncIterator[Callable[..., AsyncClient]]:
-    """``make_async_client(handler, **kwargs)``: an ``AsyncClient`` over a mock transport (closed afterwards).
-
-    Overrides the conftest fixture of the same name, which is a plain ``@pytest.fixture``
-    on an async generator and so is not run under ``asyncio_mode = "strict"``.
-    """
-    made: list[AsyncClient] = []
-
-    def build(handler: Handler, **kwargs: Any) -> AsyncClient:
-        kwargs.setdefault("server_url", BASE_URL)
-        client = AsyncClient(transport=httpx.MockTransport(handler), **kwargs)
-        made.append(client)
-        return client
-
-    yield build
-    for client in made:
-        await client.close()
 
 
 @pytest.fixture

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
-import pytest_asyncio
 from cuiman import AsyncClient, Client, JobInfo, JobStatus, ProcessSummary
 
 from .conftest import BASE_URL, json_response
@@ -76,26 +75,6 @@ def three_process_pages() -> PagedServer:
         process,
         {"first": (range(1, 3), PPAGE2), PPAGE2: (range(3, 5), PPAGE3), PPAGE3: (range(5, 6), None)},
     )
-
-
-@pytest_asyncio.fixture
-async def make_async_client() -> AsyncIterator[Callable[..., AsyncClient]]:
-    """``make_async_client(handler, **kwargs)``: an ``AsyncClient`` over a mock transport (closed afterwards).
-
-    Overrides the conftest fixture of the same name, which is a plain ``@pytest.fixture``
-    on an async generator and so is not run under ``asyncio_mode = "strict"``.
-    """
-    made: list[AsyncClient] = []
-
-    def build(handler: Callable[[httpx.Request], httpx.Response], **kwargs: Any) -> AsyncClient:
-        kwargs.setdefault("server_url", BASE_URL)
-        client = AsyncClient(transport=httpx.MockTransport(handler), **kwargs)
-        made.append(client)
-        return client
-
-    yield build
-    for client in made:
-        await client.close()
 
 
 # -- sync ---------------------------------------------------------------------------------------

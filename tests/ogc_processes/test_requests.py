@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-import pytest_asyncio
 import yaml
 from cuiman import AsyncClient, Client, ClientConfig, JobInfo, JobStatus, ProcessRequest
 from cuiman.models import DataType, Format, Output, ResponseType, Schema, Subscriber
@@ -53,26 +51,6 @@ def default_answer(request: httpx.Request) -> httpx.Response:
     if path.endswith("/conformance"):
         return json_response(200, {"conformsTo": ["http://www.opengis.net/spec/ogcapi-processes-1/1.0/conf/core"]})
     return json_response(200, {"title": "Demo", "links": [{"href": BASE_URL, "rel": "self"}]})
-
-
-@pytest_asyncio.fixture
-async def make_async_client() -> AsyncIterator[Callable[..., AsyncClient]]:
-    """``make_async_client(handler, **kwargs)``: an ``AsyncClient`` over a mock transport (closed afterwards).
-
-    Overrides the conftest fixture of the same name, which is a plain ``@pytest.fixture``
-    on an async generator and so is not run under ``asyncio_mode = "strict"``.
-    """
-    made: list[AsyncClient] = []
-
-    def build(handler: Callable[[httpx.Request], httpx.Response], **kwargs: Any) -> AsyncClient:
-        kwargs.setdefault("server_url", BASE_URL)
-        client = AsyncClient(transport=httpx.MockTransport(handler), **kwargs)
-        made.append(client)
-        return client
-
-    yield build
-    for client in made:
-        await client.close()
 
 
 # -- the access token ---------------------------------------------------------------------------

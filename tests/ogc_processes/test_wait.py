@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import types
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
 import cuiman.async_client as async_client_module
 import cuiman.client as client_module
 import httpx
 import pytest
-import pytest_asyncio
 from cuiman import AsyncClient, Client, ClientError, ClientStatusError, JobInfo, JobStatus, JobTimeoutError
 from specwright_runtime import RetryPolicy
 
-from .conftest import BASE_URL, json_response
+from .conftest import json_response
 
 
 class FakeClock:
@@ -66,26 +65,6 @@ class JobServer:
         if status == "failed":
             body["message"] = "division by zero"
         return json_response(200, body)
-
-
-@pytest_asyncio.fixture
-async def make_async_client() -> AsyncIterator[Callable[..., AsyncClient]]:
-    """``make_async_client(handler, **kwargs)``: an ``AsyncClient`` over a mock transport (closed afterwards).
-
-    Overrides the conftest fixture of the same name, which is a plain ``@pytest.fixture``
-    on an async generator and so is not run under ``asyncio_mode = "strict"``.
-    """
-    made: list[AsyncClient] = []
-
-    def build(handler: Callable[[httpx.Request], httpx.Response], **kwargs: Any) -> AsyncClient:
-        kwargs.setdefault("server_url", BASE_URL)
-        client = AsyncClient(transport=httpx.MockTransport(handler), **kwargs)
-        made.append(client)
-        return client
-
-    yield build
-    for client in made:
-        await client.close()
 
 
 # -- sync ---------------------------------------------------------------------------------------
