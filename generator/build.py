@@ -233,9 +233,9 @@ def _response(mapper: TypeMapper, status: str, raw: Any) -> Response:
     description = " ".join(str(raw.get("description", "")).split())
     if not content:
         return Response(status, "empty", None, "None", description)
-    media = next((m for m in content if is_json_media(m)), None)
-    if media is not None:
-        schema = (content.get(media) or {}).get("schema")
+    json_body = _json_content(content)
+    if json_body is not None:
+        media, schema = json_body
         return Response(status, "json", media, mapper.annotation(schema), description)
     media = next(iter(content))
     if media.lower().startswith("text/"):
@@ -272,9 +272,14 @@ def _paging(
 
 def _success_schema(mapper: TypeMapper, op: dict[str, Any], status: str) -> Any:
     response = mapper.deref((op.get("responses") or {}).get(status)) or {}
-    content = response.get("content") or {}
+    json_body = _json_content(response.get("content") or {})
+    return json_body[1] if json_body is not None else None
+
+
+def _json_content(content: dict[str, Any]) -> tuple[str, Any] | None:
+    """The first JSON media type of a ``content`` map and its schema."""
     media = next((m for m in content if is_json_media(m)), None)
-    return (content.get(media) or {}).get("schema") if media else None
+    return (media, (content.get(media) or {}).get("schema")) if media is not None else None
 
 
 def _item_type(mapper: TypeMapper, schema: Any, results: str) -> str:
