@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .datamodels import model_index
-from .ir import Api, Body, Operation, Paging, Param, Response, SecurityScheme
+from .ir import Api, Body, GroupSettings, Operation, Paging, Param, Response, SecurityScheme
 from .loader import LoadedSpec
 from .naming import operation_method_name, snake
 from .schema_types import TypeMapper, is_json_media
@@ -35,6 +35,7 @@ def build_api(spec: LoadedSpec, models_code: str) -> Api:
         schemes=_schemes(doc),
         default_security=default_security,
         models=models,
+        groups=_group_settings(doc),
         models_code=models_code,
         spec_path=spec.display_path,
         spec_hash=spec.sha256,
@@ -46,6 +47,20 @@ def _server_url(server: dict[str, Any]) -> str:
     for name, var in (server.get("variables") or {}).items():
         url = url.replace("{" + name + "}", str(var.get("default", "")))
     return url.rstrip("/")
+
+
+def _group_settings(doc: dict[str, Any]) -> tuple[GroupSettings, ...]:
+    raw = doc.get("x-specwright-groups") or {}
+    return tuple(
+        GroupSettings(
+            path=str(path),
+            bind=item.get("bind"),
+            factory=item.get("factory") or (path.rpartition(".")[2] if item.get("bind") else None),
+            class_name=item.get("class"),
+            description=str(item.get("description", "")).strip(),
+        )
+        for path, item in sorted(raw.items())
+    )
 
 
 def _security_keys(requirements: Any) -> tuple[str, ...]:

@@ -128,6 +128,17 @@ class SecurityScheme:
 
 
 @dataclass(frozen=True)
+class GroupSettings:
+    """``x-specwright-groups`` settings of one sub-client group."""
+
+    path: str  # "handle" or "admin.users"
+    bind: str | None = None  # wire name of the path parameter the sub-client holds
+    factory: str | None = None  # the parent's method making a bound sub-client
+    class_name: str | None = None  # public class name (default: private ``_<Path>Group``)
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class Model:
     """A generated pydantic model or enum, for docs and the API surface."""
 
@@ -148,6 +159,7 @@ class Api:
     schemes: tuple[SecurityScheme, ...]
     default_security: tuple[str, ...]
     models: tuple[Model, ...] = ()
+    groups: tuple[GroupSettings, ...] = ()
     models_code: str = ""
     spec_path: str = ""
     spec_hash: str = ""

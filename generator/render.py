@@ -44,6 +44,8 @@ def environment(templates: Path, cfg: PackageConfig | None = None) -> jinja2.Env
         param_doc=param_doc,
         api_uses=api_uses,
         api_groups=api_groups,
+        top_groups=top_groups,
+        group_display=group_display,
     )
     return env
 
@@ -91,9 +93,9 @@ def signature(
     return ", ".join(["self", *parts])
 
 
-def call_args(op: Operation, http_kwargs: bool = False, **override: str) -> str:
-    """Arguments forwarding every parameter by name (for wrappers)."""
-    names = [p.py_name for p in op.positional] + [p.py_name for p in op.keyword]
+def call_args(op: Operation, http_kwargs: bool = False, skip: tuple[str, ...] = (), **override: str) -> str:
+    """Arguments forwarding every parameter by name (for wrappers); ``skip`` ones are left out."""
+    names = [p.py_name for p in op.positional if p.py_name not in skip] + [p.py_name for p in op.keyword]
     if op.body is not None:
         names.append(op.body.py_name)
     args = [f"{n}={override.get(n, n)}" for n in names]
@@ -107,9 +109,9 @@ def return_type(op: Operation) -> str:
     return op.success.type_expr
 
 
-def param_doc(op: Operation) -> list[tuple[str, str]]:
-    """(name, description) for the docstring's Args section."""
-    rows = [(p.py_name, p.description or f"{p.location} parameter ``{p.name}``.") for p in op.positional]
+def param_doc(op: Operation, skip: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """(name, description) for the docstring's Args section; ``skip`` ones are left out."""
+    rows = [(p.py_name, p.description or f"{p.location} parameter ``{p.name}``.") for p in op.positional if p.py_name not in skip]
     rows += [(p.py_name, p.description or f"{p.location} parameter ``{p.name}``.") for p in op.keyword]
     if op.body is not None:
         rows.append((op.body.py_name, op.body.description or f"Request body ({op.body.media_type})."))
@@ -176,13 +178,30 @@ def per_api_lines(templates: Path, cfg: PackageConfig) -> int:
 
 @dataclass(frozen=True)
 class Group:
-    """A sub-client: the operations of one ``x-speakeasy-group`` (dotted paths nest)."""
+    """A sub-client: the operations of one ``x-speakeasy-group`` (dotted paths nest).
+
+    A group bound to a path parameter (``x-specwright-groups``) is made by a factory method
+    of its parent taking that parameter; every method under it then takes it from there.
+    """
 
     path: str  # "users" or "admin.users"
-    name: str  # attribute name on its parent: the last part
+    name: str  # attribute (or factory method) name on its parent
     class_name: str
+    async_class_name: str
     operations: tuple[Operation, ...]
     children: tuple[Group, ...]
+    bind: Param | None = None  # the parameter this group holds
+    bound: tuple[Param, ...] = ()  # every held parameter, outermost first
+    description: str = ""
+
+    @property
+    def bound_names(self) -> tuple[str, ...]:
+        return tuple(p.py_name for p in self.bound)
+
+    @property
+    def display(self) -> str:
+        """How the group is reached from its parent: ``users`` or ``handle_client(handle)``."""
+        return self.name + (f"({self.bind.py_name})" if self.bind else "")
 
 
 def api_groups(api: Api) -> list[Group]:
@@ -192,18 +211,52 @@ def api_groups(api: Api) -> list[Group]:
         if op.group:
             parts = op.group.split(".")
             paths.update(".".join(parts[: i + 1]) for i in range(len(parts)))
+    settings = {g.path: g for g in api.groups}
+    made: dict[str, Group] = {}
 
-    def make(path: str) -> Group:
+    def bound_param(path: str, wire: str) -> Param:
+        members = [op for op in api.operations if op.group == path or (op.group or "").startswith(path + ".")]
+        return next(p for op in members for p in op.path_params if p.name == wire)
+
+    def make(path: str, outer: tuple[Param, ...]) -> Group:
+        own = settings.get(path)
+        bind = bound_param(path, own.bind) if own and own.bind else None
+        bound = (*outer, bind) if bind else outer
         kids = sorted(p for p in paths if p.rpartition(".")[0] == path and "." in p)
-        return Group(
+        private = "_" + "".join(pascal(part) for part in path.split(".")) + "Group"
+        public = own.class_name if own and own.class_name else None
+        group = Group(
             path=path,
-            name=path.rpartition(".")[2],
-            class_name="_" + "".join(pascal(part) for part in path.split(".")) + "Group",
+            name=(own.factory if own and own.bind and own.factory else path.rpartition(".")[2]),
+            class_name=public or private,
+            async_class_name=f"Async{public}" if public else private + "Async",
             operations=tuple(op for op in api.operations if op.group == path),
-            children=tuple(make(k) for k in kids),
+            children=tuple(make(k, bound) for k in kids),
+            bind=bind,
+            bound=bound,
+            description=own.description if own else "",
         )
+        made[path] = group
+        return group
 
-    return [make(path) for path in sorted(paths)]
+    for path in sorted(p for p in paths if "." not in p):
+        make(path, ())
+    return [made[path] for path in sorted(paths)]
+
+
+def top_groups(api: Api) -> list[Group]:
+    """The groups directly on the client."""
+    return [g for g in api_groups(api) if "." not in g.path]
+
+
+def group_display(api: Api) -> dict[str, str]:
+    """Group path → how a user reaches it (``admin.users``, ``handle_client(handle).images``)."""
+    groups = {g.path: g for g in api_groups(api)}
+    out: dict[str, str] = {}
+    for path in groups:
+        parts = path.split(".")
+        out[path] = ".".join(groups[".".join(parts[: i + 1])].display for i in range(len(parts)))
+    return out
 
 
 @dataclass(frozen=True)

@@ -6,21 +6,24 @@ from typing import Any
 
 from .config import PackageConfig
 from .ir import Api
-from .render import signature
+from .render import group_display, signature
 
 
 def api_surface(api: Api, cfg: PackageConfig) -> dict[str, Any]:
     """Methods, models and errors a user of the package can rely on (JSON-ready, sorted)."""
     methods = {}
+    reached = group_display(api)
     for op in api.operations:
-        name = f"{op.group}.{op.py_name}" if op.group else op.py_name
+        prefix = f"{reached[op.group]}." if op.group else ""
+        bound = {p.py_name for p in op.path_params if op.group and f"({p.py_name})" in prefix}
+        name = prefix + op.py_name
         methods[name] = {
             "http": f"{op.method} {op.path}",
-            "signature": signature(op, http_kwargs=cfg.http_kwargs),
+            "signature": signature(op, skip=tuple(sorted(bound)), http_kwargs=cfg.http_kwargs),
             "returns": op.success.type_expr,
         }
         if op.paging:
-            pager = f"{op.group}.{op.paging.method_name}" if op.group else op.paging.method_name
+            pager = prefix + op.paging.method_name
             methods[pager] = {"http": f"{op.method} {op.path}", "pages": op.paging.style}
     return {
         "package": cfg.package,

@@ -27,7 +27,7 @@ OPERATION_EXTENSIONS = (
     "x-speakeasy-retries",
     "x-codegen-request-body-name",
 )
-ROOT_EXTENSIONS = ("x-speakeasy-retries",)
+ROOT_EXTENSIONS = ("x-speakeasy-retries", "x-specwright-groups")
 #: What every generated client has besides its operations: a group cannot take these names.
 CLIENT_ATTRIBUTES = frozenset(
     {"base_url", "close", "request", "set_token", "clear_token", "login", "set_credentials", "config", "api"}
@@ -262,6 +262,7 @@ def _rules(spec: LoadedSpec) -> Iterator[Diagnostic]:
                 "group-name-free",
                 f"group {group.split('.')[0]!r} would hide a method or attribute of the client of the same name",
             )
+    yield from _group_rules(spec, {(group, name) for group, name in seen})
     for key, scheme in ((doc.get("components") or {}).get("securitySchemes") or {}).items():
         flows = scheme.get("flows") if isinstance(scheme, dict) else None
         if isinstance(flows, dict) and "implicit" in flows and len(flows) == 1:
@@ -270,6 +271,44 @@ def _rules(spec: LoadedSpec) -> Iterator[Diagnostic]:
                 ["components", "securitySchemes", key, "flows"],
                 "oauth2-flow-supported",
                 "the implicit flow cannot be used by a Python client; add authorizationCode, password or clientCredentials",
+            )
+
+
+def _group_rules(spec: LoadedSpec, methods: set[tuple[str, str]]) -> Iterator[Diagnostic]:
+    """``x-specwright-groups``: groups that exist, bound parameters every operation has, free factory names."""
+    doc = spec.document
+    settings = doc.get("x-specwright-groups")
+    if not isinstance(settings, dict):
+        return
+    for group, item in settings.items():
+        if not isinstance(item, dict):
+            continue
+        where: list[object] = ["x-specwright-groups", group]
+        members = [
+            (path, method)
+            for path, method, op in operations(doc)
+            if isinstance(op.get("x-speakeasy-group"), str)
+            and (op["x-speakeasy-group"] == group or op["x-speakeasy-group"].startswith(group + "."))
+        ]
+        if not members:
+            yield _diag(spec, where, "group-exists", f"no operation has x-speakeasy-group {group!r} (or below it)")
+            continue
+        bind = item.get("bind")
+        if not isinstance(bind, str):
+            continue
+        for path, method in members:
+            if "{" + bind + "}" not in path:
+                yield _diag(
+                    spec, [*where, "bind"], "bind-param-exists",
+                    f"{method.upper()} {path} is in group {group!r} but has no path parameter {bind!r}",
+                )
+        parent = group.rpartition(".")[0]
+        factory = item.get("factory") or group.rpartition(".")[2]
+        taken = {name for g, name in methods if g == parent} | (CLIENT_ATTRIBUTES if not parent else set())
+        if factory in taken:
+            yield _diag(
+                spec, [*where, "factory"], "group-name-free",
+                f"factory {factory!r} would hide a method of the same name",
             )
 
 

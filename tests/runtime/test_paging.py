@@ -196,6 +196,18 @@ class TestNumberPaging:
         assert number_page([1, 2, 3], 1, 3, total_pages=2).next_position is None
         assert number_page([1, 2, 3], 0, 3, total_pages=2).next_position == 1
 
+    def test_total_items_end_a_full_last_page(self) -> None:
+        data = list(range(6))
+        calls: list[Hashable] = []
+
+        def fetch(number: Hashable) -> Page[int]:
+            assert isinstance(number, int)
+            calls.append(number)
+            return number_page(data[number * 3 : number * 3 + 3], number, 3, total=6)
+
+        assert list(iterate(fetch, 0)) == data
+        assert calls == [0, 1]  # no third request for an empty page
+
     def test_unknown_size_only_empty_page_ends(self) -> None:
         assert number_page([1], 4, None).next_position == 5
         data = [[1, 2], [3], []]

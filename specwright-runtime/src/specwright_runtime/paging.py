@@ -161,10 +161,13 @@ def offset_page(items: Sequence[T], offset: int, limit: int, total: int | None =
     return Page(items, nxt, total)
 
 
-def number_page(items: Sequence[T], number: int, size: int | None, total_pages: int | None = None) -> Page[T]:
-    """Page of page-number paging; with an unknown page size only an empty page ends it."""
+def number_page(
+    items: Sequence[T], number: int, size: int | None, total_pages: int | None = None, *, total: int | None = None
+) -> Page[T]:
+    """Page of page-number paging; with an unknown page size only an empty page (or a reached
+    ``total`` of items) ends it."""
     last = (size is not None and len(items) < size) or (total_pages is not None and number + 1 >= total_pages)
-    return Page(items, None if last else number + 1)
+    return Page(items, None if last else number + 1, total)
 
 
 def link_page(items: Sequence[T], next_url: str | None) -> Page[T]:
