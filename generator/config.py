@@ -42,6 +42,7 @@ class PackageConfig:
     errors_module: str = "errors"
     errors: ErrorNames = field(default_factory=lambda: default_errors("Api"))
     http_kwargs: bool = False  # every method takes ``**kwargs`` for the httpx request
+    module_functions: bool = False  # ``connect()`` + one module-level function per operation
     extra: dict[str, Any] = field(default_factory=dict)  # free settings for per-API templates
 
     @property
@@ -82,6 +83,7 @@ def package_config(key: str, spec: Path, raw: dict[str, Any]) -> PackageConfig:
         errors_module=str(raw.get("errors_module", "errors")),
         errors=errors,
         http_kwargs=bool(raw.get("http_kwargs", False)),
+        module_functions=bool(raw.get("module_functions", False)),
         extra=dict(raw.get("extra") or {}),
     )
 

@@ -46,6 +46,7 @@ def environment(templates: Path, cfg: PackageConfig | None = None) -> jinja2.Env
         api_groups=api_groups,
         top_groups=top_groups,
         group_display=group_display,
+        module_functions=module_functions,
     )
     return env
 
@@ -71,9 +72,14 @@ def _optional(annotation: str) -> str:
 
 
 def signature(
-    op: Operation, *, extra: tuple[str, ...] = (), skip: tuple[str, ...] = (), http_kwargs: bool = False
+    op: Operation,
+    *,
+    extra: tuple[str, ...] = (),
+    skip: tuple[str, ...] = (),
+    http_kwargs: bool = False,
+    method: bool = True,
 ) -> str:
-    """Parameter list after ``self``: path parameters positional, the rest keyword-only.
+    """Parameter list (after ``self`` for a ``method``): path parameters positional, the rest keyword-only.
 
     With ``http_kwargs``, a final ``**kwargs`` is passed on to the httpx request.
     """
@@ -90,7 +96,7 @@ def signature(
         parts.extend(keyword)
     if http_kwargs:
         parts.append("**kwargs: Any")
-    return ", ".join(["self", *parts])
+    return ", ".join(["self", *parts] if method else parts)
 
 
 def call_args(op: Operation, http_kwargs: bool = False, skip: tuple[str, ...] = (), **override: str) -> str:
@@ -159,7 +165,9 @@ def render_files(templates: Path, api: Api, cfg: PackageConfig, context: dict[st
     out: dict[str, str] = {}
     for item in template_files(templates, cfg):
         template = env.get_template(item.template)
-        out[item.output] = template.render(api=api, cfg=cfg, async_=item.async_, **context)
+        text = template.render(api=api, cfg=cfg, async_=item.async_, **context)
+        if text.strip():  # a template that renders nothing (a feature turned off) writes no file
+            out[item.output] = text
     return out
 
 
@@ -244,6 +252,24 @@ def api_groups(api: Api) -> list[Group]:
     return [made[path] for path in sorted(paths)]
 
 
+#: Names of the default-client module itself; operations of these names get no function there.
+DEFAULT_CLIENT_NAMES = frozenset({"connect", "default_client", "disconnect", "NotConnectedError"})
+
+
+def module_functions(api: Api) -> list[str]:
+    """Functions of the default-client module: one per ungrouped operation, its download and pager."""
+    names: list[str] = []
+    for op in api.operations:
+        if op.group or op.py_name in DEFAULT_CLIENT_NAMES:
+            continue
+        names.append(op.py_name)
+        if op.success.kind == "binary":
+            names.append(f"{op.py_name}_to_file")
+        if op.paging:
+            names.append(op.paging.method_name)
+    return names
+
+
 def top_groups(api: Api) -> list[Group]:
     """The groups directly on the client."""
     return [g for g in api_groups(api) if "." not in g.path]
@@ -267,6 +293,7 @@ class Uses:
     date: bool
     unset: bool
     comma_joined: bool = False
+    mapping: bool = False  # a type mentions ``Mapping``
 
     @property
     def datetime_names(self) -> list[str]:
@@ -280,4 +307,6 @@ def api_uses(api: Api) -> Uses:
     words = {w for e in exprs for w in e.replace("[", " ").replace("]", " ").replace("|", " ").replace(",", " ").split()}
     unset = any(op.body and op.body.kind == "json" and not op.body.required for op in api.operations)
     joined = any(not p.explode for op in api.operations for p in op.params)
-    return Uses(datetime="datetime" in words, date="date" in words, unset=unset, comma_joined=joined)
+    return Uses(
+        datetime="datetime" in words, date="date" in words, unset=unset, comma_joined=joined, mapping="Mapping" in words
+    )

@@ -1,0 +1,1 @@
+"""Tests of the default-client module generated with ``module_functions = true``."""
