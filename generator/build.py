@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .datamodels import model_index
-from .ir import Api, Body, GroupSettings, Operation, Paging, Param, Response, SecurityScheme
+from .ir import Api, Body, GroupSettings, Operation, ServerVariable, Paging, Param, Response, SecurityScheme
 from .loader import LoadedSpec
 from .naming import operation_method_name, snake
 from .schema_types import TypeMapper, is_json_media
@@ -36,6 +36,8 @@ def build_api(spec: LoadedSpec, models_code: str) -> Api:
         default_security=default_security,
         models=models,
         groups=_group_settings(doc),
+        server_template=str(servers[0].get("url", "")).rstrip("/"),
+        server_variables=_server_variables(servers[0]),
         models_code=models_code,
         spec_path=spec.display_path,
         spec_hash=spec.sha256,
@@ -47,6 +49,18 @@ def _server_url(server: dict[str, Any]) -> str:
     for name, var in (server.get("variables") or {}).items():
         url = url.replace("{" + name + "}", str(var.get("default", "")))
     return url.rstrip("/")
+
+
+def _server_variables(server: dict[str, Any]) -> tuple[ServerVariable, ...]:
+    return tuple(
+        ServerVariable(
+            name=str(name),
+            default=str(var.get("default", "")),
+            enum=tuple(str(v) for v in var.get("enum") or ()),
+            description=str(var.get("description", "")).strip(),
+        )
+        for name, var in sorted((server.get("variables") or {}).items())
+    )
 
 
 def _group_settings(doc: dict[str, Any]) -> tuple[GroupSettings, ...]:

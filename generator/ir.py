@@ -128,6 +128,16 @@ class SecurityScheme:
 
 
 @dataclass(frozen=True)
+class ServerVariable:
+    """A variable of the server URL (``servers[0].variables``)."""
+
+    name: str
+    default: str
+    enum: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class GroupSettings:
     """``x-specwright-groups`` settings of one sub-client group."""
 
@@ -154,12 +164,14 @@ class Api:
     title: str
     version: str
     description: str
-    server_url: str
+    server_url: str  # the first server, variables at their defaults
     operations: tuple[Operation, ...]
     schemes: tuple[SecurityScheme, ...]
     default_security: tuple[str, ...]
     models: tuple[Model, ...] = ()
     groups: tuple[GroupSettings, ...] = ()
+    server_template: str = ""  # the first server's URL as written, ``{variables}`` and all
+    server_variables: tuple[ServerVariable, ...] = ()
     models_code: str = ""
     spec_path: str = ""
     spec_hash: str = ""

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import importlib
 import json
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -26,29 +24,15 @@ from generator.diagnostics import Diagnostic
 from generator.loader import load_spec
 from generator.validate import validate
 
+ImportGenerated = Callable[..., AbstractContextManager[ModuleType]]
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "bound.yaml"
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def bclient(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
+def bclient(tmp_path_factory: pytest.TempPathFactory, import_generated: ImportGenerated) -> Iterator[ModuleType]:
     """The fixture spec generated into a fresh folder and imported as ``bclient``."""
-    out = tmp_path_factory.mktemp("bound") / "bclient"
-    result = subprocess.run(
-        [sys.executable, "-m", "generator", "generate", str(FIXTURE), "--package", "bclient", "--output", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    sys.path.insert(0, str(out))
-    try:
-        yield importlib.import_module("bclient")
-    finally:
-        sys.path.remove(str(out))
-        for name in [n for n in sys.modules if n == "bclient" or n.startswith("bclient.")]:
-            del sys.modules[name]
+    with import_generated(FIXTURE, "bclient", tmp_path_factory.mktemp("bound")) as module:
+        yield module
 
 
 def _server(seen: list[str]) -> Callable[[httpx.Request], httpx.Response]:

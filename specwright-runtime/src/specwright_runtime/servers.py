@@ -1,0 +1,43 @@
+"""Server URLs with variables (OpenAPI ``servers[].variables``), filled in safely."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+_VARIABLE = re.compile(r"\{([^{}]+)\}")
+# a value fills part of a host, port or path segment: nothing that starts another URL part
+_UNSAFE = re.compile(r"[\s/?#@\\{}]")
+
+
+def server_url(
+    template: str,
+    defaults: Mapping[str, str],
+    values: Mapping[str, str] | None = None,
+    *,
+    allowed: Mapping[str, Sequence[str]] | None = None,
+) -> str:
+    """``template`` with each ``{name}`` replaced: ``values`` first, then ``defaults``.
+
+    Raises ``ValueError`` for an unknown variable, a value outside the variable's ``enum``
+    (``allowed``), or a value that would change the URL's structure (``/``, ``@``, ``?``...).
+    """
+    given = dict(values or {})
+    unknown = sorted(set(given) - set(defaults))
+    if unknown:
+        raise ValueError(f"unknown server variable(s) {', '.join(unknown)}; known: {', '.join(sorted(defaults))}")
+    merged = {**defaults, **given}
+    for name, value in merged.items():
+        choices = (allowed or {}).get(name)
+        if choices and value not in choices:
+            raise ValueError(f"server variable {name}={value!r} is not one of {', '.join(map(repr, choices))}")
+        if not value or _UNSAFE.search(value):
+            raise ValueError(f"server variable {name}={value!r} is empty or contains characters not allowed in a host or path")
+
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in merged:
+            raise ValueError(f"server URL {template!r} uses {{{name}}}, which has no value")
+        return merged[name]
+
+    return _VARIABLE.sub(fill, template).rstrip("/")
