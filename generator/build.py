@@ -5,9 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from .datamodels import model_index
-from .ir import Api, Body, GroupSettings, Operation, ServerVariable, Paging, Param, Response, SecurityScheme
+from .ir import (
+    Api,
+    Body,
+    GroupSettings,
+    Operation,
+    Paging,
+    Param,
+    ResourceGroup,
+    ResourcePagingSpec,
+    Response,
+    SecurityScheme,
+    ServerVariable,
+)
 from .loader import LoadedSpec
-from .naming import operation_method_name, snake
+from .naming import operation_method_name, pascal, snake
 from .schema_types import TypeMapper, is_json_media
 from .validate import operations
 
@@ -38,6 +50,8 @@ def build_api(spec: LoadedSpec, models_code: str) -> Api:
         groups=_group_settings(doc),
         server_template=str(servers[0].get("url", "")).rstrip("/"),
         server_variables=_server_variables(servers[0]),
+        resources=_resource_groups(doc),
+        resource_paging=_resource_paging(doc),
         models_code=models_code,
         spec_path=spec.display_path,
         spec_hash=spec.sha256,
@@ -60,6 +74,34 @@ def _server_variables(server: dict[str, Any]) -> tuple[ServerVariable, ...]:
             description=str(var.get("description", "")).strip(),
         )
         for name, var in sorted((server.get("variables") or {}).items())
+    )
+
+
+def _resource_groups(doc: dict[str, Any]) -> tuple[ResourceGroup, ...]:
+    raw = (doc.get("x-specwright-resources") or {}).get("groups") or {}
+    return tuple(
+        ResourceGroup(
+            name=str(name),
+            class_name=str(item.get("class") or pascal(name) + "Resources"),
+            services=tuple((str(k), str(v)) for k, v in (item.get("services") or {}).items()),
+            url=str(item.get("url", "")).rstrip("/"),
+            variables=tuple(sorted((str(k), str(v)) for k, v in (item.get("variables") or {}).items())),
+            description=str(item.get("description", "")).strip(),
+        )
+        for name, item in raw.items()
+    )
+
+
+def _resource_paging(doc: dict[str, Any]) -> ResourcePagingSpec:
+    raw = (doc.get("x-specwright-resources") or {}).get("paging") or {}
+    default = ResourcePagingSpec()
+    return ResourcePagingSpec(
+        page=str(raw.get("page", default.page)),
+        limit=str(raw.get("limit", default.limit)),
+        first_page=int(raw.get("firstPage", default.first_page)),
+        page_size=int(raw.get("pageSize", default.page_size)),
+        results=str(raw.get("results", default.results)),
+        totals=tuple(str(p) for p in raw["totalItems"]) if "totalItems" in raw else default.totals,
     )
 
 

@@ -149,6 +149,30 @@ class GroupSettings:
 
 
 @dataclass(frozen=True)
+class ResourcePagingSpec:
+    """How the generic resource clients page (``x-specwright-resources.paging``)."""
+
+    page: str = "page"
+    limit: str = "limit"
+    first_page: int = 0
+    page_size: int = 100
+    results: str = "$.content"
+    totals: tuple[str, ...] = ("$._metadata.total_records", "$._metadata.totalRecords")
+
+
+@dataclass(frozen=True)
+class ResourceGroup:
+    """Generic resource clients on one server (``x-specwright-resources.groups``)."""
+
+    name: str  # attribute on the client
+    class_name: str
+    services: tuple[tuple[str, str], ...]  # (attribute, path template)
+    url: str = ""  # server URL template; "" = the document's first server
+    variables: tuple[tuple[str, str], ...] = ()  # server variable values of this group
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class Model:
     """A generated pydantic model or enum, for docs and the API surface."""
 
@@ -172,6 +196,8 @@ class Api:
     groups: tuple[GroupSettings, ...] = ()
     server_template: str = ""  # the first server's URL as written, ``{variables}`` and all
     server_variables: tuple[ServerVariable, ...] = ()
+    resources: tuple[ResourceGroup, ...] = ()
+    resource_paging: ResourcePagingSpec = field(default_factory=ResourcePagingSpec)
     models_code: str = ""
     spec_path: str = ""
     spec_hash: str = ""

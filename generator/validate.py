@@ -27,7 +27,7 @@ OPERATION_EXTENSIONS = (
     "x-speakeasy-retries",
     "x-codegen-request-body-name",
 )
-ROOT_EXTENSIONS = ("x-speakeasy-retries", "x-specwright-groups")
+ROOT_EXTENSIONS = ("x-speakeasy-retries", "x-specwright-groups", "x-specwright-resources")
 #: What every generated client has besides its operations: a group cannot take these names.
 CLIENT_ATTRIBUTES = frozenset(
     {"base_url", "close", "request", "set_token", "clear_token", "login", "set_credentials", "config", "api"}
@@ -263,6 +263,7 @@ def _rules(spec: LoadedSpec) -> Iterator[Diagnostic]:
                 f"group {group.split('.')[0]!r} would hide a method or attribute of the client of the same name",
             )
     yield from _group_rules(spec, {(group, name) for group, name in seen})
+    yield from _resource_rules(spec, top_level)
     for key, scheme in ((doc.get("components") or {}).get("securitySchemes") or {}).items():
         flows = scheme.get("flows") if isinstance(scheme, dict) else None
         if isinstance(flows, dict) and "implicit" in flows and len(flows) == 1:
@@ -310,6 +311,50 @@ def _group_rules(spec: LoadedSpec, methods: set[tuple[str, str]]) -> Iterator[Di
                 spec, [*where, "factory"], "group-name-free",
                 f"factory {factory!r} would hide a method of the same name",
             )
+
+
+#: Attributes of a generated resource group besides its services.
+RESOURCE_GROUP_ATTRIBUTES = frozenset({"base_url"})
+
+
+def _resource_rules(spec: LoadedSpec, top_level: set[str]) -> Iterator[Diagnostic]:
+    """``x-specwright-resources``: free group names, known server variables, usable paths."""
+    doc = spec.document
+    raw = doc.get("x-specwright-resources")
+    if not isinstance(raw, dict) or not isinstance(raw.get("groups"), dict):
+        return
+    server = (doc.get("servers") or [{}])[0]
+    known = set((server.get("variables") or {}).keys()) if isinstance(server, dict) else set()
+    op_groups = {str(op.get("x-speakeasy-group")).split(".")[0] for _, _, op in operations(doc) if op.get("x-speakeasy-group")}
+    for name, group in raw["groups"].items():
+        where: list[object] = ["x-specwright-resources", "groups", name]
+        if name in top_level or name in op_groups:
+            yield _diag(spec, where, "group-name-free", f"resource group {name!r} would hide a method or group of the same name")
+        if not isinstance(group, dict):
+            continue
+        url = group.get("url")
+        template = url if isinstance(url, str) else str(server.get("url", "")) if isinstance(server, dict) else ""
+        used = set(re.findall(r"\{([^{}]+)\}", template))
+        for var in (group.get("variables") or {}):
+            if var not in used:
+                yield _diag(
+                    spec, [*where, "variables", var], "server-variable-exists",
+                    f"the server URL {template!r} has no variable {var!r}",
+                )
+        missing = sorted(used - known - set(group.get("variables") or {}))
+        if missing:
+            yield _diag(
+                spec, [*where, "url" if isinstance(url, str) else "variables"], "server-variable-exists",
+                f"no value for {', '.join(missing)} in the server URL {template!r}: declare it in servers[0].variables or here",
+            )
+        for service, path in (group.get("services") or {}).items():
+            if service in RESOURCE_GROUP_ATTRIBUTES:
+                yield _diag(spec, [*where, "services", service], "group-name-free", f"service name {service!r} is taken")
+            if isinstance(path, str) and (path.startswith(("/", "http:", "https:")) or "//" in path):
+                yield _diag(
+                    spec, [*where, "services", service], "resource-path-relative",
+                    "a service path is relative to its group's server URL: no leading '/', scheme or '//'",
+                )
 
 
 def _param_names(doc: dict[str, Any], path: str, op: dict[str, Any]) -> set[str]:

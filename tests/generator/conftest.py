@@ -7,28 +7,25 @@ committed ``generated/``, ``specs/`` or ``templates/`` folders except to read th
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import importlib
 import json
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 import yaml
 
 from generator.build import build_api
-from generator.config import Project, load_project, package_config
+from generator.config import Project, load_project
 from generator.datamodels import generate_models
 from generator.ir import Api
 from generator.loader import LoadedSpec, load_spec
-from generator.pipeline import GeneratedPackage, generate_package, write_package
+from generator.pipeline import GeneratedPackage, generate_package
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -155,27 +152,3 @@ def run_python() -> Callable[..., subprocess.CompletedProcess[str]]:
         return subprocess.run([PYTHON, "-c", code], env=env, capture_output=True, text=True, timeout=120)
 
     return run
-
-
-@pytest.fixture(scope="session")
-def import_generated() -> Callable[..., contextlib.AbstractContextManager[ModuleType]]:
-    """``with import_generated(spec, package, out_root, **apis_toml_settings) as module: ...``"""
-    return _imported_package
-
-
-@contextlib.contextmanager
-def _imported_package(spec: Path, package: str, out_root: Path, **settings: Any) -> Iterator[ModuleType]:
-    """Generate ``spec`` as ``package`` under ``out_root`` and import it; forgotten afterwards.
-
-    ``settings`` are ``apis.toml`` keys (e.g. ``module_functions=True``).
-    """
-    cfg = package_config(package, spec, {"package": package, **settings})
-    out = out_root / package
-    write_package(generate_package(cfg, ROOT / "templates", spec.parent), out)
-    sys.path.insert(0, str(out))
-    try:
-        yield importlib.import_module(package)
-    finally:
-        sys.path.remove(str(out))
-        for name in [n for n in sys.modules if n == package or n.startswith(package + ".")]:
-            del sys.modules[name]

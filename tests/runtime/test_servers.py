@@ -19,7 +19,7 @@ def test_values_override_defaults() -> None:
 
 
 def test_unknown_variable_is_refused() -> None:
-    with pytest.raises(ValueError, match="unknown server variable.*region"):
+    with pytest.raises(ValueError, match=r"unknown server variable.*region"):
         server_url(TEMPLATE, DEFAULTS, {"region": "eu"})
 
 
@@ -38,3 +38,8 @@ def test_values_cannot_change_the_url_structure(value: str) -> None:
 def test_a_variable_without_any_value() -> None:
     with pytest.raises(ValueError, match="has no value"):
         server_url("https://{tenant}.example.com", {})
+
+
+def test_fixed_values_win_and_count_as_known() -> None:
+    url = server_url("https://{application}.{host}", {"host": "api.example.com"}, {"host": "h.test", "application": "x"}, fixed={"application": "asset"})
+    assert url == "https://asset.h.test"

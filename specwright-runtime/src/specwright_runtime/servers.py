@@ -16,17 +16,20 @@ def server_url(
     values: Mapping[str, str] | None = None,
     *,
     allowed: Mapping[str, Sequence[str]] | None = None,
+    fixed: Mapping[str, str] | None = None,
 ) -> str:
-    """``template`` with each ``{name}`` replaced: ``values`` first, then ``defaults``.
+    """``template`` with each ``{name}`` replaced: ``fixed`` first, then ``values``, then ``defaults``.
 
+    ``fixed`` holds values a caller cannot change (a resource group's own host part).
     Raises ``ValueError`` for an unknown variable, a value outside the variable's ``enum``
     (``allowed``), or a value that would change the URL's structure (``/``, ``@``, ``?``...).
     """
     given = dict(values or {})
-    unknown = sorted(set(given) - set(defaults))
+    known = {**defaults, **(fixed or {})}
+    unknown = sorted(set(given) - set(known))
     if unknown:
-        raise ValueError(f"unknown server variable(s) {', '.join(unknown)}; known: {', '.join(sorted(defaults))}")
-    merged = {**defaults, **given}
+        raise ValueError(f"unknown server variable(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    merged = {**known, **given, **(fixed or {})}
     for name, value in merged.items():
         choices = (allowed or {}).get(name)
         if choices and value not in choices:

@@ -1,0 +1,46 @@
+"""Fixtures for every test folder.
+
+Its presence also puts ``tests/`` on ``sys.path``, so any test can import the local servers
+(``from servers.grad300_server import Grad300Server``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from generator.config import package_config
+from generator.pipeline import generate_package, write_package
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def import_generated() -> Callable[..., contextlib.AbstractContextManager[ModuleType]]:
+    """``with import_generated(spec, package, out_root, **apis_toml_settings) as module: ...``"""
+    return _imported_package
+
+
+@contextlib.contextmanager
+def _imported_package(spec: Path, package: str, out_root: Path, **settings: Any) -> Iterator[ModuleType]:
+    """Generate ``spec`` as ``package`` under ``out_root`` and import it; forgotten afterwards.
+
+    ``settings`` are ``apis.toml`` keys (e.g. ``module_functions=True``).
+    """
+    cfg = package_config(package, spec, {"package": package, **settings})
+    out = out_root / package
+    write_package(generate_package(cfg, ROOT / "templates", spec.parent), out)
+    sys.path.insert(0, str(out))
+    try:
+        yield importlib.import_module(package)
+    finally:
+        sys.path.remove(str(out))
+        for name in [n for n in sys.modules if n == package or n.startswith(package + ".")]:
+            del sys.modules[name]

@@ -1,1 +1,0 @@
-"""Tests of the default-client module generated with ``module_functions = true``."""
