@@ -103,6 +103,10 @@ class TestPath:
     def test_values_cannot_inject_other_placeholders(self) -> None:
         assert expand_path("/{a}/{b}", {"a": "{b}", "b": "x"}) == "/%7Bb%7D/x"
 
+    @pytest.mark.parametrize(("value", "raw"), [("..", b"/v1/scans/%2E%2E/x"), (".", b"/v1/scans/%2E/x"), ("a.b", b"/v1/scans/a.b/x")])
+    def test_dot_values_stay_one_segment(self, sent: Callable[[Call], httpx.Request], value: str, raw: bytes) -> None:
+        assert sent(Call("GET", "/scans/{id}/x", path_params={"id": value})).url.raw_path == raw
+
     def test_base_url_path_is_kept(self, make_core: Callable[..., SyncCore], recorder: Any) -> None:
         rec = recorder(200)
         make_core(rec, base_url="https://api.test/api/v1/").send(Call("GET", "/login/test-token"))

@@ -96,11 +96,18 @@ def wire_value(value: Any) -> str:
     return str(value)
 
 
+def path_segment(value: Any) -> str:
+    """A value as exactly one path segment: ``/`` and every other reserved character encoded."""
+    text = quote(wire_value(value), safe="")
+    # URL normalisation would drop a "." segment or climb a level for ".."
+    return text.replace(".", "%2E") if text in (".", "..") else text
+
+
 def expand_path(template: str, params: Mapping[str, Any]) -> str:
-    """Fill ``{name}`` placeholders with percent-encoded values (``/`` encoded too)."""
+    """Fill ``{name}`` placeholders with values, each one path segment."""
     path = template
     for name, value in params.items():
-        path = path.replace("{" + name + "}", quote(wire_value(value), safe=""))
+        path = path.replace("{" + name + "}", path_segment(value))
     return path
 
 

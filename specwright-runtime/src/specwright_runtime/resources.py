@@ -18,12 +18,11 @@ import re
 from collections.abc import AsyncIterator, Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeAlias
-from urllib.parse import quote
 from uuid import UUID
 
 import httpx
 
-from .core import UNSET, AsyncCore, Call, RequestOptions, SyncCore, wire_value
+from .core import UNSET, AsyncCore, Call, RequestOptions, SyncCore, path_segment, wire_value
 from .errors import FailureKind
 from .paging import Page, aiterate, iterate, select
 from .redact import redact_url
@@ -171,12 +170,9 @@ class _ResourceBase:
 
 def _segment(name: str, value: Any) -> str:
     """One path segment: ``/`` and every other reserved character percent-encoded."""
-    text = wire_value(value)
-    if not text:
+    if not wire_value(value):
         raise ValueError(f"path argument {name!r} is empty")
-    if text in (".", ".."):  # URL normalisation would drop the segment or climb a level
-        return text.replace(".", "%2E")
-    return quote(text, safe="")
+    return path_segment(value)
 
 
 def _total(document: Any, paths: tuple[str, ...]) -> int | None:
