@@ -8,13 +8,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import os
 import threading
 import time
 from collections.abc import AsyncGenerator, Generator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
 import jwt
@@ -22,6 +23,11 @@ import jwt
 from .errors import TokenEndpointError, parse_body
 from .files import write_private
 from .redact import redact_url
+
+if TYPE_CHECKING:  # the core imports this module
+    from .core import AsyncCore, SyncCore
+
+logger = logging.getLogger("specwright_runtime.auth")
 
 
 class BearerAuth(httpx.Auth):
@@ -125,9 +131,19 @@ def jwt_expiry(token: str) -> float | None:
 
 
 class Grant(Protocol):
-    """Form fields of one OAuth2 grant."""
+    """Form fields of one OAuth2 grant.
+
+    A grant whose class sets ``single_use = True`` (an authorization code) is posted once
+    and never kept for renewals.
+    """
 
     def form(self) -> dict[str, str]: ...
+
+
+class InteractiveLogin(Protocol):
+    """A login that needs the user (e.g. in a browser): ``grant()`` blocks until they are done."""
+
+    def grant(self) -> Grant: ...
 
 
 @dataclass(frozen=True)
@@ -168,6 +184,15 @@ class RefreshGrant:
     def form(self) -> dict[str, str]:
         data = {"grant_type": "refresh_token", "refresh_token": self.refresh_token}
         return _with_client(data, self.client_id, self.client_secret, None)
+
+
+def _client_of(grant: object) -> tuple[str | None, str | None]:
+    client_id = getattr(grant, "client_id", None)
+    secret = getattr(grant, "client_secret", None)
+    return (
+        client_id if isinstance(client_id, str) and client_id else None,
+        secret if isinstance(secret, str) and secret else None,
+    )
 
 
 def _with_client(data: dict[str, str], client_id: str | None, secret: str | None, scope: str | None) -> dict[str, str]:
@@ -237,6 +262,15 @@ class OAuth2Auth(httpx.Auth):
     renewed (refresh token if there is one, else the grant); a 401 answer renews once and
     resends. Concurrent requests wait for one shared renewal. Without a grant, the token is
     static and failures surface as the server's 401.
+
+    ``client_id`` is sent with refresh tokens when neither the grant nor the interactive
+    login names a client (e.g. after ``set_token`` with a device login's token).
+
+    With ``interactive``, a token that cannot be renewed that way (none yet, no refresh
+    token, or a refresh token the server refuses) comes from the user: the first request
+    runs ``interactive.grant()`` (in a worker thread in async code), posts its grant, and
+    from then on the refresh token renews as above. A call's total timeout in the core also
+    counts the user's time, so clients log in with :meth:`login` before their first call.
     """
 
     def __init__(
@@ -247,9 +281,14 @@ class OAuth2Auth(httpx.Auth):
         token: OAuth2Token | None = None,
         leeway: float = 30.0,
         cache: TokenCache | None = None,
+        interactive: InteractiveLogin | None = None,
+        client_id: str | None = None,
     ) -> None:
         self.token_url = token_url
         self._grant = grant
+        self._interactive = interactive
+        # client_id, later the client of the last single-use grant: refresh tokens go with it
+        self._login_client: tuple[str | None, str | None] = (client_id or None, None)
         self._cache = cache
         self._token = token if token is not None or cache is None else cache.load()
         self._leeway = leeway
@@ -276,12 +315,54 @@ class OAuth2Auth(httpx.Auth):
                 self._cache.save(token)
 
     def set_grant(self, grant: Grant | None) -> None:
-        """Replace the grant used to obtain new tokens."""
+        """Replace the grant used to obtain new tokens.
+
+        A single-use grant (an authorization code) is not kept: renewals go on with the
+        refresh token, sent with that grant's client.
+        """
+        if grant is not None and getattr(grant, "single_use", False):
+            self._login_client = _client_of(grant)
+            return
         self._grant = grant
+
+    def set_interactive(self, interactive: InteractiveLogin | None) -> None:
+        """Replace (or remove) the login used when no token can be obtained without the user."""
+        self._interactive = interactive
 
     def can_renew(self) -> bool:
         """Whether a new token can be obtained without the user."""
-        return self._grant is not None or (self._token is not None and self._token.refresh_token is not None)
+        return self._grant is not None or self._refreshable()
+
+    def _refreshable(self) -> bool:
+        return self._token is not None and self._token.refresh_token is not None
+
+    def _obtainable(self) -> bool:
+        return self.can_renew() or self._interactive is not None
+
+    # -- interactive login ---------------------------------------------------------------
+    def interactive_grant(self) -> Grant:
+        """Run the interactive login (blocking until the user is done) and return its grant."""
+        if self._interactive is None:
+            raise TokenEndpointError(
+                "no interactive login configured", status_code=None, body=None, url=redact_url(self.token_url)
+            )
+        return self._interactive.grant()
+
+    def login(self, core: SyncCore) -> OAuth2Token:
+        """Log in now through the interactive login; failures map to the package's errors like any call."""
+        try:
+            grant = self.interactive_grant()
+        except TokenEndpointError as exc:
+            raise core.transport_failure(httpx.Request("POST", self.token_url), exc) from exc
+        return core.fetch_token(self, grant)
+
+    async def alogin(self, core: AsyncCore) -> OAuth2Token:
+        """Async twin of :meth:`login`; the blocking login runs in a worker thread."""
+        try:
+            grant = await asyncio.to_thread(self.interactive_grant)
+        except TokenEndpointError as exc:
+            raise core.transport_failure(httpx.Request("POST", self.token_url), exc) from exc
+        return await core.fetch_token(self, grant)
 
     # -- the token request -------------------------------------------------------------
     def build_token_request(self, grant: Grant | None = None) -> httpx.Request:
@@ -290,9 +371,7 @@ class OAuth2Auth(httpx.Auth):
             return httpx.Request("POST", self.token_url, data=grant.form(), headers={"Accept": "application/json"})
         grant = self._grant
         if self._token is not None and self._token.refresh_token:
-            client_id = getattr(self._grant, "client_id", None)
-            client_secret = getattr(self._grant, "client_secret", None)
-            grant = RefreshGrant(self._token.refresh_token, client_id, client_secret)
+            grant = RefreshGrant(self._token.refresh_token, *self._refresh_client())
         if grant is None:
             raise TokenEndpointError(
                 "no credentials to obtain a token", status_code=None, body=None, url=redact_url(self.token_url)
@@ -321,18 +400,50 @@ class OAuth2Auth(httpx.Auth):
             self._cache.save(token)
         return token
 
-    def _token_request_for(self, request: httpx.Request) -> httpx.Request:
+    def _refresh_client(self) -> tuple[str | None, str | None]:
+        """Client id and secret to send with a refresh token (public clients must send their id)."""
+        for source in (self._grant, self._interactive):  # whichever names a client
+            client_id = getattr(source, "client_id", None)
+            if isinstance(client_id, str) and client_id:
+                return _client_of(source)
+        return self._login_client
+
+    def _token_request_for(self, request: httpx.Request, grant: Grant | None = None) -> httpx.Request:
         # httpx gives the client's timeout only to the first request of a send
-        token_request = self.build_token_request()
+        token_request = self.build_token_request(grant)
         if "timeout" in request.extensions:
             token_request.extensions["timeout"] = request.extensions["timeout"]
         return token_request
 
+    def _accept_or_login(self, response: httpx.Response, refreshing: bool) -> bool:
+        """Accept a renewal's answer; ``True`` when the user must log in instead."""
+        if refreshing and self._interactive is not None and response.status_code in (400, 401):
+            # an expired or revoked refresh token: only the user can get a new one
+            logger.debug("refresh token refused (HTTP %s); logging in again", response.status_code)
+            self.set_token(None)
+            return True
+        self.accept_token_response(response)
+        return False
+
+    def _renew(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """The token requests of one renewal: refresh token or grant, else the interactive login."""
+        login = not self.can_renew()
+        if not login:
+            refreshing = self._refreshable()
+            token_response = yield self._token_request_for(request)
+            token_response.read()
+            login = self._accept_or_login(token_response, refreshing)
+        if login:
+            grant = self.interactive_grant()
+            token_response = yield self._token_request_for(request, grant)
+            token_response.read()
+            self.accept_token_response(token_response)
+
     def _stale(self) -> bool:
         token = self._token
         if token is None:
-            return self.can_renew()
-        return token.expires_within(self._leeway) and self.can_renew()
+            return self._obtainable()
+        return token.expires_within(self._leeway) and self._obtainable()
 
     def _apply(self, request: httpx.Request) -> None:
         if self._token is not None:
@@ -344,19 +455,15 @@ class OAuth2Auth(httpx.Auth):
         if self._stale():
             with self._sync_lock:
                 if self._stale():
-                    token_response = yield self._token_request_for(request)
-                    token_response.read()
-                    self.accept_token_response(token_response)
+                    yield from self._renew(request)
                     renewed = True
         used = self._token
         self._apply(request)
         response = yield request
-        if response.status_code == 401 and not renewed and self.can_renew():
+        if response.status_code == 401 and not renewed and self._obtainable():
             with self._sync_lock:
                 if self._token is used:
-                    token_response = yield self._token_request_for(request)
-                    token_response.read()
-                    self.accept_token_response(token_response)
+                    yield from self._renew(request)
             self._apply(request)  # httpx reads and closes the 401 itself
             yield request
 
@@ -368,18 +475,35 @@ class OAuth2Auth(httpx.Auth):
         if self._stale():
             async with lock:
                 if self._stale():
-                    token_response = yield self._token_request_for(request)
-                    await token_response.aread()
-                    self.accept_token_response(token_response)
+                    # what _renew does; an async generator cannot delegate to another
+                    login = not self.can_renew()
+                    if not login:
+                        refreshing = self._refreshable()
+                        token_response = yield self._token_request_for(request)
+                        await token_response.aread()
+                        login = self._accept_or_login(token_response, refreshing)
+                    if login:
+                        grant = await asyncio.to_thread(self.interactive_grant)
+                        token_response = yield self._token_request_for(request, grant)
+                        await token_response.aread()
+                        self.accept_token_response(token_response)
                     renewed = True
         used = self._token
         self._apply(request)
         response = yield request
-        if response.status_code == 401 and not renewed and self.can_renew():
+        if response.status_code == 401 and not renewed and self._obtainable():
             async with lock:
                 if self._token is used:
-                    token_response = yield self._token_request_for(request)
-                    await token_response.aread()
-                    self.accept_token_response(token_response)
+                    login = not self.can_renew()
+                    if not login:
+                        refreshing = self._refreshable()
+                        token_response = yield self._token_request_for(request)
+                        await token_response.aread()
+                        login = self._accept_or_login(token_response, refreshing)
+                    if login:
+                        grant = await asyncio.to_thread(self.interactive_grant)
+                        token_response = yield self._token_request_for(request, grant)
+                        await token_response.aread()
+                        self.accept_token_response(token_response)
             self._apply(request)  # httpx reads and closes the 401 itself
             yield request
