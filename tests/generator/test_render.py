@@ -13,6 +13,7 @@ import pytest
 
 from generator.config import PackageConfig, Project, package_config
 from generator.ir import Api, Body, Operation, Param, Response
+from generator.pipeline import GeneratedPackage
 from generator.render import (
     api_uses,
     call_args,
@@ -134,12 +135,22 @@ def test_grad300_template_files(project: Project) -> None:
         "grad300_client/models.py",
         "grad300_client/scans.py",
         "grad300_client/settings.py",
+        # candidates that render nothing for grad300 (no module functions, no resource groups)
+        "grad300_client/default_client.py",
+        "grad300_client/resources.py",
+        "grad300_client/async_resources.py",
     }
     assert outputs["grad300_client/__init__.py"].template == "apis/grad300/package/__init__.py.jinja"
     assert outputs["grad300_client/api.py"].template == "base/package/twin_api.py.jinja"
     assert outputs["grad300_client/async_api.py"].async_ and not outputs["grad300_client/api.py"].async_
     assert outputs["grad300_client/client.py"].template == "apis/grad300/package/twin_client.py.jinja"
     assert not any("_macros" in f.template for f in files)
+
+
+def test_templates_that_render_nothing_write_no_file(grad300_package: GeneratedPackage) -> None:
+    written = set(grad300_package.files)
+    assert "grad300_client/api.py" in written
+    assert not written & {"grad300_client/default_client.py", "grad300_client/resources.py", "grad300_client/async_resources.py"}
 
 
 def test_missing_per_api_template_folder(project: Project) -> None:
