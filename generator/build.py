@@ -146,8 +146,25 @@ def _schemes(doc: dict[str, Any]) -> tuple[SecurityScheme, ...]:
             )
             out.append(SecurityScheme(key, "oauth2", desc, token_url=token_url, flows=tuple(sorted(flows))))
         elif kind == "openIdConnect":
-            out.append(SecurityScheme(key, "openid-connect", desc, openid_url=raw.get("openIdConnectUrl")))
+            out.append(
+                SecurityScheme(
+                    key, "openid-connect", desc, openid_url=raw.get("openIdConnectUrl"), scopes=_requested_scopes(doc, key)
+                )
+            )
     return tuple(out)
+
+
+def _requested_scopes(doc: dict[str, Any], key: str) -> tuple[str, ...]:
+    """Every scope a security requirement (root or operation) asks of scheme ``key``, in order."""
+    requirements = list(doc.get("security") or [])
+    for _, _, op in operations(doc):
+        requirements += list(op.get("security") or [])
+    scopes: list[str] = []
+    for requirement in requirements:
+        for scope in (requirement or {}).get(key) or ():
+            if str(scope) not in scopes:
+                scopes.append(str(scope))
+    return tuple(scopes)
 
 
 def _operation(

@@ -125,6 +125,7 @@ class SecurityScheme:
     token_url: str | None = None  # oauth2 password / client credentials
     flows: tuple[str, ...] = ()  # oauth2 flow names present
     openid_url: str | None = None
+    scopes: tuple[str, ...] = ()  # scopes the spec's security requirements ask for
 
 
 @dataclass(frozen=True)

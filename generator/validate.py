@@ -30,7 +30,7 @@ OPERATION_EXTENSIONS = (
 ROOT_EXTENSIONS = ("x-speakeasy-retries", "x-specwright-groups", "x-specwright-resources")
 #: What every generated client has besides its operations: a group cannot take these names.
 CLIENT_ATTRIBUTES = frozenset(
-    {"base_url", "close", "request", "set_token", "clear_token", "login", "set_credentials", "config", "api"}
+    {"base_url", "close", "request", "set_token", "clear_token", "login", "device_login", "set_credentials", "config", "api"}
 )
 
 

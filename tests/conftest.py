@@ -15,6 +15,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from servers.oidc_provider import Browser, OIDCProvider
 
 from generator.config import package_config
 from generator.pipeline import generate_package, write_package
@@ -44,3 +45,17 @@ def _imported_package(spec: Path, package: str, out_root: Path, **settings: Any)
         sys.path.remove(str(out))
         for name in [n for n in sys.modules if n == package or n.startswith(package + ".")]:
             del sys.modules[name]
+
+
+# -- interactive logins: a real OpenID provider and a scripted browser ----------------------
+@pytest.fixture
+def provider() -> Iterator[OIDCProvider]:
+    """A running :class:`OIDCProvider` (client ``specwright-cli``, tokens valid 300 s)."""
+    with OIDCProvider() as running:
+        yield running
+
+
+@pytest.fixture
+def browser() -> Browser:
+    """A browser that approves every login with real requests (see :class:`Browser`)."""
+    return Browser()

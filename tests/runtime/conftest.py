@@ -2,7 +2,7 @@
 
 Everything HTTP goes through ``httpx.MockTransport``; nothing touches the network, except
 the interactive-login tests: they log in at a real OpenID provider on 127.0.0.1
-(``servers/oidc_provider.py``, fixtures ``provider`` and ``browser`` below).
+(``servers/oidc_provider.py``, fixtures ``provider`` and ``browser`` in ``tests/conftest.py``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from typing import Any
 
 import httpx
 import pytest
-from servers.oidc_provider import Browser, OIDCProvider
 from specwright_runtime import core as core_module
 from specwright_runtime.core import AsyncCore, SyncCore
 from specwright_runtime.errors import ErrorInfo, FailureKind, SpecwrightError, StatusError
@@ -161,17 +160,3 @@ def async_sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 
     monkeypatch.setattr(core_module, "asyncio", types.SimpleNamespace(sleep=fake_sleep))
     return delays
-
-
-# -- interactive logins: a real OpenID provider and a scripted browser ----------------------
-@pytest.fixture
-def provider() -> Iterator[OIDCProvider]:
-    """A running :class:`OIDCProvider` (client ``specwright-cli``, tokens valid 300 s)."""
-    with OIDCProvider() as running:
-        yield running
-
-
-@pytest.fixture
-def browser() -> Browser:
-    """A browser that approves every login with real requests (see :class:`Browser`)."""
-    return Browser()

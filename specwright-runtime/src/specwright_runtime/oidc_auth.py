@@ -1,0 +1,135 @@
+"""Auth for an OpenID Connect provider: discovery, browser login, device login, renewal.
+
+What a generated client with an ``openIdConnect`` security scheme uses. Nothing touches the
+network at construction: the discovery document is fetched when a token is first needed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncGenerator, Callable, Sequence
+from typing import Any
+
+import httpx
+
+from .auth import Grant, OAuth2Auth, OAuth2Token, TokenCache
+from .core import AsyncCore, SyncCore
+from .device import DeviceAuthorization, DeviceLogin, show_device_code
+from .errors import TokenEndpointError
+from .loopback import LoopbackLogin, open_in_browser
+from .oidc import ProviderMetadata, discover
+from .redact import redact_url
+
+
+class OpenIDConnectAuth(OAuth2Auth):
+    """Bearer auth whose endpoints come from ``discovery`` (an issuer or its discovery URL).
+
+    With a ``client_id``, a request that finds no usable token (none cached, none to refresh)
+    logs the user in through their browser (authorization code + PKCE, loopback redirect);
+    :meth:`login` does it up front, :meth:`device_login` without a local browser. Tokens are
+    renewed with the refresh token and kept in ``cache`` (0600) if given.
+    """
+
+    def __init__(
+        self,
+        discovery: str,
+        client_id: str | None = None,
+        *,
+        scope: str = "openid",
+        token: OAuth2Token | None = None,
+        cache: TokenCache | None = None,
+        open_browser: Callable[[str], object] | None = None,
+        ports: Sequence[int] = (0,),
+        login_timeout: float = 300.0,
+        leeway: float = 30.0,
+    ) -> None:
+        super().__init__("", token=token, cache=cache, leeway=leeway, client_id=client_id)
+        self.discovery = discovery
+        self.client_id = client_id
+        self.scope = scope
+        self._browser: dict[str, Any] = {
+            "scope": scope,
+            "open_browser": open_browser or open_in_browser,
+            "ports": tuple(ports),
+            "timeout": login_timeout,
+        }
+        self._provider: ProviderMetadata | None = None
+        self._discovery_lock = threading.Lock()
+        if client_id:
+            self.set_interactive(_BrowserLogin(self))
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}({redact_url(self.discovery)!r}, client_id={self.client_id!r}, "
+            f"token={'set' if self.token else None})"
+        )
+
+    def provider(self) -> ProviderMetadata:
+        """The provider's endpoints, fetched once (blocking)."""
+        with self._discovery_lock:
+            if self._provider is None:
+                self._provider = discover(self.discovery)
+                self.token_url = self._provider.token_endpoint
+            return self._provider
+
+    def build_token_request(self, grant: Grant | None = None) -> httpx.Request:
+        self.provider()
+        return super().build_token_request(grant)
+
+    async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        if self._provider is None and (self.token is None or self.can_renew()):
+            await asyncio.to_thread(self.provider)  # never block the event loop on discovery
+        flow = super().async_auth_flow(request)
+        outgoing = await flow.__anext__()
+        while True:
+            response = yield outgoing
+            try:
+                outgoing = await flow.asend(response)
+            except StopAsyncIteration:
+                return
+
+    # -- explicit logins -------------------------------------------------------------------
+    def device_login(
+        self, core: SyncCore, *, prompt: Callable[[DeviceAuthorization], object] = show_device_code
+    ) -> OAuth2Token:
+        """Log in on another device (RFC 8628): show a code, wait for the user, keep the token."""
+        try:
+            token = self._device(prompt).run(core.http)
+        except TokenEndpointError as exc:
+            raise core.transport_failure(httpx.Request("POST", self.token_url or self.discovery), exc) from exc
+        self.set_token(token)
+        return token
+
+    async def adevice_login(
+        self, core: AsyncCore, *, prompt: Callable[[DeviceAuthorization], object] = show_device_code
+    ) -> OAuth2Token:
+        """Async twin of :meth:`device_login`."""
+        try:
+            login = await asyncio.to_thread(self._device, prompt)
+            token = await login.arun(core.http)
+        except TokenEndpointError as exc:
+            raise core.transport_failure(httpx.Request("POST", self.token_url or self.discovery), exc) from exc
+        self.set_token(token)
+        return token
+
+    def _device(self, prompt: Callable[[DeviceAuthorization], object]) -> DeviceLogin:
+        if not self.client_id:
+            raise TokenEndpointError("a device login needs a client_id", status_code=None, body=None, url=redact_url(self.discovery))
+        return DeviceLogin.from_provider(self.provider(), self.client_id, scope=self.scope, prompt=prompt)
+
+    def browser_login(self) -> LoopbackLogin:
+        """The browser login this auth runs (discovering the provider first)."""
+        if not self.client_id:
+            raise TokenEndpointError("a browser login needs a client_id", status_code=None, body=None, url=redact_url(self.discovery))
+        return LoopbackLogin.from_provider(self.provider(), self.client_id, **self._browser)
+
+
+class _BrowserLogin:
+    """The interactive login of an :class:`OpenIDConnectAuth`, resolved when first used."""
+
+    def __init__(self, auth: OpenIDConnectAuth) -> None:
+        self._auth = auth
+
+    def grant(self) -> Grant:
+        return self._auth.browser_login().grant()
