@@ -111,7 +111,7 @@ def _group_settings(doc: dict[str, Any]) -> tuple[GroupSettings, ...]:
         GroupSettings(
             path=str(path),
             bind=item.get("bind"),
-            factory=item.get("factory") or (path.rpartition(".")[2] if item.get("bind") else None),
+            factory=item.get("factory"),
             class_name=item.get("class"),
             description=str(item.get("description", "")).strip(),
         )

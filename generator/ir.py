@@ -144,7 +144,7 @@ class GroupSettings:
 
     path: str  # "handle" or "admin.users"
     bind: str | None = None  # wire name of the path parameter the sub-client holds
-    factory: str | None = None  # the parent's method making a bound sub-client
+    factory: str | None = None  # the parent's method making a bound sub-client (default: the last name part)
     class_name: str | None = None  # public class name (default: private ``_<Path>Group``)
     description: str = ""
 

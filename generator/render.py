@@ -235,7 +235,7 @@ def api_groups(api: Api) -> list[Group]:
         public = own.class_name if own and own.class_name else None
         group = Group(
             path=path,
-            name=(own.factory if own and own.bind and own.factory else path.rpartition(".")[2]),
+            name=(own.factory if bind and own and own.factory else path.rpartition(".")[2]),
             class_name=public or private,
             async_class_name=f"Async{public}" if public else private + "Async",
             operations=tuple(op for op in api.operations if op.group == path),

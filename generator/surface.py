@@ -6,20 +6,20 @@ from typing import Any
 
 from .config import PackageConfig
 from .ir import Api
-from .render import group_display, signature
+from .render import api_groups, group_display, signature
 
 
 def api_surface(api: Api, cfg: PackageConfig) -> dict[str, Any]:
     """Methods, models and errors a user of the package can rely on (JSON-ready, sorted)."""
     methods = {}
     reached = group_display(api)
+    held = {g.path: g.bound_names for g in api_groups(api)}  # parameters a bound sub-client holds
     for op in api.operations:
         prefix = f"{reached[op.group]}." if op.group else ""
-        bound = {p.py_name for p in op.path_params if op.group and f"({p.py_name})" in prefix}
         name = prefix + op.py_name
         methods[name] = {
             "http": f"{op.method} {op.path}",
-            "signature": signature(op, skip=tuple(sorted(bound)), http_kwargs=cfg.http_kwargs),
+            "signature": signature(op, skip=held[op.group] if op.group else (), http_kwargs=cfg.http_kwargs),
             "returns": op.success.type_expr,
         }
         if op.paging:

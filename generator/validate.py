@@ -262,7 +262,7 @@ def _rules(spec: LoadedSpec) -> Iterator[Diagnostic]:
                 "group-name-free",
                 f"group {group.split('.')[0]!r} would hide a method or attribute of the client of the same name",
             )
-    yield from _group_rules(spec, {(group, name) for group, name in seen})
+    yield from _group_rules(spec, set(seen))
     yield from _resource_rules(spec, top_level)
     for key, scheme in ((doc.get("components") or {}).get("securitySchemes") or {}).items():
         flows = scheme.get("flows") if isinstance(scheme, dict) else None

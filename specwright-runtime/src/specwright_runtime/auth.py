@@ -348,12 +348,16 @@ class OAuth2Auth(httpx.Auth):
             )
         return self._interactive.grant()
 
+    def login_failure(self, core: SyncCore | AsyncCore, exc: TokenEndpointError) -> Exception:
+        """The package's exception for a login that failed before or at the token endpoint."""
+        return core.transport_failure(httpx.Request("POST", self.token_url or exc.url), exc)
+
     def login(self, core: SyncCore) -> OAuth2Token:
         """Log in now through the interactive login; failures map to the package's errors like any call."""
         try:
             grant = self.interactive_grant()
         except TokenEndpointError as exc:
-            raise core.transport_failure(httpx.Request("POST", self.token_url), exc) from exc
+            raise self.login_failure(core, exc) from exc
         return core.fetch_token(self, grant)
 
     async def alogin(self, core: AsyncCore) -> OAuth2Token:
@@ -361,7 +365,7 @@ class OAuth2Auth(httpx.Auth):
         try:
             grant = await asyncio.to_thread(self.interactive_grant)
         except TokenEndpointError as exc:
-            raise core.transport_failure(httpx.Request("POST", self.token_url), exc) from exc
+            raise self.login_failure(core, exc) from exc
         return await core.fetch_token(self, grant)
 
     # -- the token request -------------------------------------------------------------

@@ -97,7 +97,7 @@ class OpenIDConnectAuth(OAuth2Auth):
         try:
             token = self._device(prompt).run(core.http)
         except TokenEndpointError as exc:
-            raise core.transport_failure(httpx.Request("POST", self.token_url or self.discovery), exc) from exc
+            raise self.login_failure(core, exc) from exc
         self.set_token(token)
         return token
 
@@ -109,20 +109,23 @@ class OpenIDConnectAuth(OAuth2Auth):
             login = await asyncio.to_thread(self._device, prompt)
             token = await login.arun(core.http)
         except TokenEndpointError as exc:
-            raise core.transport_failure(httpx.Request("POST", self.token_url or self.discovery), exc) from exc
+            raise self.login_failure(core, exc) from exc
         self.set_token(token)
         return token
 
     def _device(self, prompt: Callable[[DeviceAuthorization], object]) -> DeviceLogin:
-        if not self.client_id:
-            raise TokenEndpointError("a device login needs a client_id", status_code=None, body=None, url=redact_url(self.discovery))
-        return DeviceLogin.from_provider(self.provider(), self.client_id, scope=self.scope, prompt=prompt)
+        return DeviceLogin.from_provider(self.provider(), self._client("device"), scope=self.scope, prompt=prompt)
 
     def browser_login(self) -> LoopbackLogin:
         """The browser login this auth runs (discovering the provider first)."""
+        return LoopbackLogin.from_provider(self.provider(), self._client("browser"), **self._browser)
+
+    def _client(self, login: str) -> str:
         if not self.client_id:
-            raise TokenEndpointError("a browser login needs a client_id", status_code=None, body=None, url=redact_url(self.discovery))
-        return LoopbackLogin.from_provider(self.provider(), self.client_id, **self._browser)
+            raise TokenEndpointError(
+                f"a {login} login needs a client_id", status_code=None, body=None, url=redact_url(self.discovery)
+            )
+        return self.client_id
 
 
 class _BrowserLogin:
