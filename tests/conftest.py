@@ -15,12 +15,28 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+import yaml
 from servers.oidc_provider import Browser, OIDCProvider
 
 from generator.config import package_config
+from generator.diagnostics import Diagnostic
+from generator.loader import load_spec
 from generator.pipeline import generate_package, write_package
+from generator.validate import validate
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def validate_doc(tmp_path: Path) -> Callable[[dict[str, Any]], list[Diagnostic]]:
+    """Write a spec (a dict) to ``tmp_path/spec.yaml`` and validate it."""
+
+    def run(doc: dict[str, Any]) -> list[Diagnostic]:
+        path = tmp_path / "spec.yaml"
+        path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+        return validate(load_spec(path, tmp_path))
+
+    return run
 
 
 @pytest.fixture(scope="session")

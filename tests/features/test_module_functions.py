@@ -7,38 +7,27 @@ a procedural script would: ``connect(...)``, then plain function calls.
 
 from __future__ import annotations
 
-import dataclasses
-import importlib
 import inspect
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 from servers.grad300_server import Grad300Server, make_scan
 
-from generator.config import load_project
-from generator.pipeline import generate_package, write_package
-
+SPEC = Path(__file__).resolve().parents[2] / "specs" / "grad300.yaml"
 EMAIL, PASSWORD = "me@example.com", "secret"
 
 
 @pytest.fixture(scope="module")
-def g3fn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
-    project = load_project(Path(__file__).resolve().parents[2])
-    cfg = dataclasses.replace(project.api("grad300"), package="g3fn", distribution="g3fn", template=None, module_functions=True)
-    out = tmp_path_factory.mktemp("fn") / "g3fn"
-    write_package(generate_package(cfg, project.templates, project.root), out)
-    sys.path.insert(0, str(out))
-    try:
-        module = importlib.import_module("g3fn")
+def g3fn(
+    tmp_path_factory: pytest.TempPathFactory, import_generated: Callable[..., AbstractContextManager[ModuleType]]
+) -> Iterator[ModuleType]:
+    with import_generated(SPEC, "g3fn", tmp_path_factory.mktemp("fn"), module_functions=True) as module:
         yield module
         module.disconnect()
-    finally:
-        sys.path.remove(str(out))
-        for name in [n for n in sys.modules if n == "g3fn" or n.startswith("g3fn.")]:
-            del sys.modules[name]
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +54,7 @@ def test_a_script_logs_in_pages_and_downloads(g3fn: ModuleType, server: Grad300S
 
 def test_connect_with_bad_credentials_raises_and_keeps_the_previous_client(g3fn: ModuleType, server: Grad300Server) -> None:
     first = g3fn.connect(server.api_url, username=EMAIL, password=PASSWORD)
-    with pytest.raises(g3fn.AuthenticationError):
+    with pytest.raises(g3fn.G3fnAuthenticationError):
         g3fn.connect(server.api_url, username=EMAIL, password="wrong")
     assert g3fn.default_client() is first
     with pytest.raises(TypeError, match="both"):
@@ -87,7 +76,7 @@ def test_functions_mirror_the_methods(g3fn: ModuleType) -> None:
     functions = g3fn.default_client.__module__
     module = sys.modules[functions]
     for name in ("list_scans", "iter_list_scans", "download_scan", "download_scan_to_file", "test_token"):
-        method = inspect.signature(getattr(g3fn.Grad300Api, name))
+        method = inspect.signature(getattr(g3fn.G3fnApi, name))
         function = inspect.signature(getattr(module, name))
         assert list(function.parameters) == list(method.parameters)[1:], name
         assert name in g3fn.__all__

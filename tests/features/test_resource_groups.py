@@ -16,7 +16,10 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+import yaml
 from servers.fault_server import Fault, FaultServer
+
+from generator.diagnostics import Diagnostic
 
 SPEC = Path(__file__).resolve().parent / "resources.yaml"
 
@@ -100,17 +103,13 @@ def test_group_values_cannot_be_overridden(rhosts: ModuleType) -> None:
 
 
 # -- validation ------------------------------------------------------------------------------
-def _diagnostics(tmp_path: Path, change: Callable[[dict[str, Any]], None]) -> list[tuple[str, str]]:
-    import yaml
+Validate = Callable[[dict[str, Any]], list[Diagnostic]]
 
-    from generator.loader import load_spec
-    from generator.validate import validate
 
+def _diagnostics(validate_doc: Validate, change: Callable[[dict[str, Any]], None]) -> list[tuple[str, str]]:
     doc = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
     change(doc)
-    path = tmp_path / "resources.yaml"
-    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
-    return [(d.pointer, d.rule) for d in validate(load_spec(path, tmp_path))]
+    return [(d.pointer, d.rule) for d in validate_doc(doc)]
 
 
 GROUPS = "/x-specwright-resources/groups"
@@ -133,9 +132,9 @@ GROUPS = "/x-specwright-resources/groups"
          [(GROUPS + "/asset/services", "x-specwright-resources:minProperties")]),
     ],
 )
-def test_resource_rules(tmp_path: Path, change: Callable[[dict[str, Any]], None], expected: list[tuple[str, str]]) -> None:
-    assert _diagnostics(tmp_path, change) == expected
+def test_resource_rules(validate_doc: Validate, change: Callable[[dict[str, Any]], None], expected: list[tuple[str, str]]) -> None:
+    assert _diagnostics(validate_doc, change) == expected
 
 
-def test_fixture_spec_is_valid(tmp_path: Path) -> None:
-    assert _diagnostics(tmp_path, lambda d: None) == []
+def test_fixture_spec_is_valid(validate_doc: Validate) -> None:
+    assert _diagnostics(validate_doc, lambda d: None) == []

@@ -21,8 +21,6 @@ import pytest
 import yaml
 
 from generator.diagnostics import Diagnostic
-from generator.loader import load_spec
-from generator.validate import validate
 
 ImportGenerated = Callable[..., AbstractContextManager[ModuleType]]
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "bound.yaml"
@@ -127,13 +125,8 @@ Check = Callable[[dict[str, Any]], list[Diagnostic]]
 
 
 @pytest.fixture
-def check(tmp_path: Path) -> Check:
-    def run(doc: dict[str, Any]) -> list[Diagnostic]:
-        path = tmp_path / "bound.yaml"
-        path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
-        return validate(load_spec(path, tmp_path))
-
-    return run
+def check(validate_doc: Check) -> Check:
+    return validate_doc
 
 
 @pytest.fixture

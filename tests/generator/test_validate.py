@@ -19,13 +19,9 @@ Spec = Callable[[dict[str, Any]], list[Diagnostic]]
 
 
 @pytest.fixture
-def check(write_spec: Callable[..., Path], tmp_path: Path) -> Spec:
+def check(validate_doc: Spec) -> Spec:
     """Write ``doc`` to tmp_path/spec.yaml and validate it."""
-
-    def run(doc: dict[str, Any]) -> list[Diagnostic]:
-        return validate(load_spec(write_spec(doc), tmp_path))
-
-    return run
+    return validate_doc
 
 
 def _list_scans(doc: dict[str, Any]) -> dict[str, Any]:
