@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from .build_auth import client_auth, primary_scheme
+from .build_groups import client_groups, module_function_names
+from .build_imports import client_imports, function_module_imports
 from .datamodels import model_index
 from .ir import (
     Api,
@@ -17,6 +20,7 @@ from .ir import (
     Response,
     SecurityScheme,
     ServerVariable,
+    spec_text,
 )
 from .loader import LoadedSpec
 from .naming import operation_method_name, pascal, snake
@@ -38,20 +42,35 @@ def build_api(spec: LoadedSpec, models_code: str) -> Api:
     )
     info = doc.get("info") or {}
     servers = doc.get("servers") or [{}]
+    schemes = _schemes(doc)
+    primary = primary_scheme(schemes, default_security, ops)
+    auth = client_auth(primary)
+    group_settings = _group_settings(doc)
+    groups = client_groups(ops, group_settings)
+    variables = _server_variables(servers[0])
+    resources = _resource_groups(doc)
+    server_urls = bool(variables) or any(g.url or g.variables for g in resources)
     return Api(
-        title=str(info.get("title", "")),
-        version=str(info.get("version", "")),
-        description=str(info.get("description", "")).strip(),
-        server_url=_server_url(servers[0]),
+        title=spec_text(info.get("title", "")),
+        version=spec_text(info.get("version", "")),
+        description=spec_text(str(info.get("description", "")).strip()),
+        server_url=spec_text(_server_url(servers[0])),
         operations=ops,
-        schemes=_schemes(doc),
+        schemes=schemes,
         default_security=default_security,
         models=models,
-        groups=_group_settings(doc),
-        server_template=str(servers[0].get("url", "")).rstrip("/"),
-        server_variables=_server_variables(servers[0]),
-        resources=_resource_groups(doc),
+        groups=group_settings,
+        server_template=spec_text(str(servers[0].get("url", "")).rstrip("/")),
+        server_variables=variables,
+        resources=resources,
         resource_paging=_resource_paging(doc),
+        primary=primary,
+        auth=auth,
+        client_groups=groups,
+        client_imports=client_imports(ops, auth, groups, server_urls=server_urls, async_=False),
+        async_client_imports=client_imports(ops, auth, groups, server_urls=server_urls, async_=True),
+        module_functions=module_function_names(ops),
+        function_imports=function_module_imports(ops),
         models_code=models_code,
         spec_path=spec.display_path,
         spec_hash=spec.sha256,
@@ -68,10 +87,10 @@ def _server_url(server: dict[str, Any]) -> str:
 def _server_variables(server: dict[str, Any]) -> tuple[ServerVariable, ...]:
     return tuple(
         ServerVariable(
-            name=str(name),
-            default=str(var.get("default", "")),
-            enum=tuple(str(v) for v in var.get("enum") or ()),
-            description=str(var.get("description", "")).strip(),
+            name=spec_text(name),
+            default=spec_text(var.get("default", "")),
+            enum=tuple(spec_text(v) for v in var.get("enum") or ()),
+            description=spec_text(str(var.get("description", "")).strip()),
         )
         for name, var in sorted((server.get("variables") or {}).items())
     )
@@ -83,10 +102,10 @@ def _resource_groups(doc: dict[str, Any]) -> tuple[ResourceGroup, ...]:
         ResourceGroup(
             name=str(name),
             class_name=str(item.get("class") or pascal(name) + "Resources"),
-            services=tuple((str(k), str(v)) for k, v in (item.get("services") or {}).items()),
-            url=str(item.get("url", "")).rstrip("/"),
-            variables=tuple(sorted((str(k), str(v)) for k, v in (item.get("variables") or {}).items())),
-            description=str(item.get("description", "")).strip(),
+            services=tuple((str(k), spec_text(v)) for k, v in (item.get("services") or {}).items()),
+            url=spec_text(str(item.get("url", "")).rstrip("/")),
+            variables=tuple(sorted((spec_text(k), spec_text(v)) for k, v in (item.get("variables") or {}).items())),
+            description=spec_text(str(item.get("description", "")).strip()),
         )
         for name, item in raw.items()
     )
@@ -96,12 +115,12 @@ def _resource_paging(doc: dict[str, Any]) -> ResourcePagingSpec:
     raw = (doc.get("x-specwright-resources") or {}).get("paging") or {}
     default = ResourcePagingSpec()
     return ResourcePagingSpec(
-        page=str(raw.get("page", default.page)),
-        limit=str(raw.get("limit", default.limit)),
+        page=spec_text(raw.get("page", default.page)),
+        limit=spec_text(raw.get("limit", default.limit)),
         first_page=int(raw.get("firstPage", default.first_page)),
         page_size=int(raw.get("pageSize", default.page_size)),
-        results=str(raw.get("results", default.results)),
-        totals=tuple(str(p) for p in raw["totalItems"]) if "totalItems" in raw else default.totals,
+        results=spec_text(raw.get("results", default.results)),
+        totals=tuple(spec_text(p) for p in _as_list(raw["totalItems"])) if "totalItems" in raw else default.totals,
     )
 
 
@@ -113,7 +132,7 @@ def _group_settings(doc: dict[str, Any]) -> tuple[GroupSettings, ...]:
             bind=item.get("bind"),
             factory=item.get("factory"),
             class_name=item.get("class"),
-            description=str(item.get("description", "")).strip(),
+            description=spec_text(str(item.get("description", "")).strip()),
         )
         for path, item in sorted(raw.items())
     )
@@ -132,23 +151,28 @@ def _schemes(doc: dict[str, Any]) -> tuple[SecurityScheme, ...]:
     out = []
     for key, raw in ((doc.get("components") or {}).get("securitySchemes") or {}).items():
         kind = raw.get("type")
-        desc = str(raw.get("description", ""))
+        desc = spec_text(raw.get("description", ""))
         if kind == "http":
             scheme = str(raw.get("scheme", "")).lower()
             out.append(SecurityScheme(key, "http-basic" if scheme == "basic" else "http-bearer", desc))
         elif kind == "apiKey":
-            out.append(SecurityScheme(key, "api-key", desc, header=raw.get("name"), location=raw.get("in")))
+            out.append(SecurityScheme(key, "api-key", desc, header=spec_text(raw.get("name")), location=raw.get("in")))
         elif kind == "oauth2":
             flows = raw.get("flows") or {}
             token_url = next(
                 (flows[f].get("tokenUrl") for f in ("password", "clientCredentials", "authorizationCode") if f in flows),
                 None,
             )
-            out.append(SecurityScheme(key, "oauth2", desc, token_url=token_url, flows=tuple(sorted(flows))))
+            url = spec_text(token_url) if token_url is not None else None
+            out.append(SecurityScheme(key, "oauth2", desc, token_url=url, flows=tuple(sorted(flows))))
         elif kind == "openIdConnect":
             out.append(
                 SecurityScheme(
-                    key, "openid-connect", desc, openid_url=raw.get("openIdConnectUrl"), scopes=_requested_scopes(doc, key)
+                    key,
+                    "openid-connect",
+                    desc,
+                    openid_url=spec_text(raw["openIdConnectUrl"]) if raw.get("openIdConnectUrl") else None,
+                    scopes=_requested_scopes(doc, key),
                 )
             )
     return tuple(out)
@@ -163,7 +187,7 @@ def _requested_scopes(doc: dict[str, Any], key: str) -> tuple[str, ...]:
     for requirement in requirements:
         for scope in (requirement or {}).get(key) or ():
             if str(scope) not in scopes:
-                scopes.append(str(scope))
+                scopes.append(spec_text(scope))
     return tuple(scopes)
 
 
@@ -202,9 +226,9 @@ def _operation(
         operation_id=str(op.get("operationId") or operation_method_name(op, method, path)),
         py_name=operation_method_name(op, method, path),
         method=method.upper(),
-        path=path,
-        summary=str(op.get("summary", "")).strip(),
-        description=str(op.get("description", "")).strip(),
+        path=spec_text(path),
+        summary=spec_text(str(op.get("summary", "")).strip()),
+        description=spec_text(str(op.get("description", "")).strip()),
         params=params,
         body=body,
         success=success,
@@ -243,13 +267,13 @@ def _params(mapper: TypeMapper, raw_params: list[Any], reserved: set[str] | None
             annotation = f"{annotation} | str"
         out.append(
             Param(
-                name=name,
+                name=spec_text(name),
                 py_name=py_name,
                 location=location,  # type: ignore[arg-type]  # validated by openapi-spec-validator
                 type_expr=annotation,
                 required=bool(param.get("required", location == "path")),
                 default=mapper.default_literal(schema),
-                description=" ".join(str(param.get("description", "")).split()),
+                description=spec_text(" ".join(str(param.get("description", "")).split())),
                 deprecated=bool(param.get("deprecated", False)),
                 explode=_explode(param, annotation),
             )
@@ -308,24 +332,24 @@ def _body(mapper: TypeMapper, op: dict[str, Any], taken: set[str] | None = None)
     return Body(
         py_name=str(name),
         kind=kind,  # type: ignore[arg-type]
-        media_type=media,
+        media_type=spec_text(media),
         type_expr=annotation,
         required=bool(raw.get("required", False)),
-        description=" ".join(str(raw.get("description", "")).split()),
+        description=spec_text(" ".join(str(raw.get("description", "")).split())),
     )
 
 
 def _response(mapper: TypeMapper, status: str, raw: Any) -> Response:
     raw = mapper.deref(raw) or {}
     content = raw.get("content") or {}
-    description = " ".join(str(raw.get("description", "")).split())
+    description = spec_text(" ".join(str(raw.get("description", "")).split()))
     if not content:
         return Response(status, "empty", None, "None", description)
     json_body = _json_content(content)
     if json_body is not None:
         media, schema = json_body
-        return Response(status, "json", media, mapper.annotation(schema), description)
-    media = next(iter(content))
+        return Response(status, "json", spec_text(media), mapper.annotation(schema), description)
+    media = spec_text(next(iter(content)))
     if media.lower().startswith("text/"):
         return Response(status, "text", media, "str", description)
     return Response(status, "binary", media, "bytes", description)
@@ -338,24 +362,64 @@ def _paging(
     if not isinstance(raw, dict):
         return None
     by_wire = {p.name: p.py_name for p in params}
-    inputs = {i["type"]: by_wire.get(i["name"]) for i in raw.get("inputs") or []}
+    wire_inputs = {i["type"]: spec_text(i["name"]) for i in raw.get("inputs") or []}
+    inputs = {kind: by_wire.get(name) for kind, name in wire_inputs.items()}
     outputs = raw.get("outputs") or {}
     style = _PAGING_STYLE[raw["type"]]
     if style == "offset" and "page" in inputs and "offset" not in inputs:
         style = "page"
     position = inputs.get("offset") or inputs.get("page") or inputs.get("cursor")
-    results = str(outputs.get("results", "$"))
+    results = spec_text(outputs.get("results", "$"))
+    next_path = outputs.get("nextCursor") or outputs.get("nextUrl")
+    total = outputs.get("totalItems")
     item = _item_type(mapper, _success_schema(mapper, op, success.status), results)
+    runtime_class, runtime_args = _paging_config(style, wire_inputs, results, next_path, total)
     return Paging(
         style=style,  # type: ignore[arg-type]
         position_param=position,
         limit_param=inputs.get("limit"),
         results_path=results,
-        next_path=outputs.get("nextCursor") or outputs.get("nextUrl"),
-        total_path=outputs.get("totalItems"),
+        next_path=spec_text(next_path) if next_path else None,
+        total_path=spec_text(total) if total else None,
         item_type=item,
         method_name=str(op.get("x-specwright-pager-name") or f"iter_{py_name}"),
+        runtime_class=runtime_class,
+        runtime_args=runtime_args,
     )
+
+
+def _paging_config(
+    style: str, inputs: dict[str, Any], results: str, next_path: Any, total: Any
+) -> tuple[str, tuple[tuple[str, object], ...]]:
+    """The runtime paging configuration of an operation: class and keyword arguments (``None`` ones left out)."""
+    cls, args = _paging_args(style, inputs, results, next_path, total)
+    return cls, tuple((k, v) for k, v in args if v is not None)
+
+
+def _paging_args(
+    style: str, inputs: dict[str, Any], results: str, next_path: Any, total: Any
+) -> tuple[str, tuple[tuple[str, object], ...]]:
+    if style == "offset":
+        args: list[tuple[str, object]] = [("offset", inputs.get("offset")), ("limit", inputs.get("limit"))]
+        args += [("results", results), ("total", spec_text(total) if total else None)]
+        return "OffsetPaging", tuple(args)
+    if style == "page":
+        totals = (spec_text(total),) if total else ()
+        # no page number given starts at 0, as it always has
+        return "PageNumberPaging", (
+            ("page", inputs.get("page")),
+            ("size", inputs.get("limit")),
+            ("results", results),
+            ("totals", totals),
+            ("first_page", 0),
+        )
+    if style == "cursor":
+        return "CursorPaging", (("cursor", inputs.get("cursor")), ("next", spec_text(next_path)), ("results", results))
+    return "LinkPaging", (("next", spec_text(next_path)), ("results", results))
+
+
+def _as_list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
 def _success_schema(mapper: TypeMapper, op: dict[str, Any], status: str) -> Any:

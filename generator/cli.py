@@ -80,15 +80,21 @@ def _report(exc: SpecError) -> None:
 
 
 def _validate(root: Path | None, specs: list[Path]) -> int:
-    if not specs:
-        project = load_project(root)
-        specs = [api.spec for api in project.apis]
-        root = project.root
+    reserved: dict[Path, tuple[str, ...]] = {}
+    try:
+        project: Project | None = load_project(root)
+    except FileNotFoundError:  # a spec outside any project: only the generic rules
+        project = None
+    if project is not None:
+        reserved = {api.spec.resolve(): api.reserved_names for api in project.apis}
+        if not specs:
+            specs = [api.spec for api in project.apis]
+            root = project.root
     failed = False
     for path in specs:
         try:
             spec = load_spec(path, root or Path.cwd())
-            problems, name = validate(spec), spec.display_path
+            problems, name = validate(spec, reserved.get(path.resolve(), ())), spec.display_path
         except SpecError as exc:
             problems, name = exc.diagnostics, str(path)
         if problems:

@@ -43,6 +43,7 @@ class PackageConfig:
     errors: ErrorNames = field(default_factory=lambda: default_errors("Api"))
     http_kwargs: bool = False  # every method takes ``**kwargs`` for the httpx request
     module_functions: bool = False  # ``connect()`` + one module-level function per operation
+    reserved_names: tuple[str, ...] = ()  # client attributes the package's own code adds (no group may take them)
     extra: dict[str, Any] = field(default_factory=dict)  # free settings for per-API templates
 
     @property
@@ -84,6 +85,7 @@ def package_config(key: str, spec: Path, raw: dict[str, Any]) -> PackageConfig:
         errors=errors,
         http_kwargs=bool(raw.get("http_kwargs", False)),
         module_functions=bool(raw.get("module_functions", False)),
+        reserved_names=tuple(str(n) for n in raw.get("reserved_names") or ()),
         extra=dict(raw.get("extra") or {}),
     )
 

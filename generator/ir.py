@@ -14,6 +14,22 @@ BodyKind = Literal["json", "form", "multipart", "binary", "text"]
 ResponseKind = Literal["json", "binary", "text", "empty"]
 SchemeKind = Literal["http-bearer", "http-basic", "api-key", "oauth2", "openid-connect"]
 PagingStyle = Literal["offset", "page", "cursor", "link"]
+AuthKind = Literal["none", "bearer", "basic", "api-key", "oauth2", "openid-connect"]
+
+
+class SpecText(str):
+    """A string taken from a spec: templates must pass it through an escaping filter.
+
+    The render environment refuses to print one unfiltered, so hostile titles and
+    descriptions can never end a docstring or a literal.
+    """
+
+    __slots__ = ()
+
+
+def spec_text(value: object) -> SpecText:
+    """``value`` as :class:`SpecText` (``None`` becomes an empty one)."""
+    return SpecText("" if value is None else str(value))
 
 
 @dataclass(frozen=True)
@@ -66,6 +82,8 @@ class Paging:
     total_path: str | None = None  # total items in the response
     item_type: str = "Any"
     method_name: str = ""  # the iterator method, ``x-specwright-pager-name`` or ``iter_<method>``
+    runtime_class: str = ""  # the runtime paging configuration (``OffsetPaging``...)
+    runtime_args: tuple[tuple[str, object], ...] = ()  # its keyword arguments (spec values)
 
 
 @dataclass(frozen=True)
@@ -157,8 +175,8 @@ class ResourcePagingSpec:
     limit: str = "limit"
     first_page: int = 0
     page_size: int = 100
-    results: str = "$.content"
-    totals: tuple[str, ...] = ("$._metadata.total_records", "$._metadata.totalRecords")
+    results: str = "$"  # neutral: an API's envelope comes from its spec
+    totals: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -171,6 +189,79 @@ class ResourceGroup:
     url: str = ""  # server URL template; "" = the document's first server
     variables: tuple[tuple[str, str], ...] = ()  # server variable values of this group
     description: str = ""
+
+
+@dataclass(frozen=True)
+class ClientArg:
+    """A constructor argument of the generated client that its auth needs."""
+
+    name: str
+    annotation: str
+    doc: str  # may quote spec text: templates print it through ``docstring``
+    default: str = "None"
+
+
+@dataclass(frozen=True)
+class ClientAuth:
+    """How the generated client authenticates, decided once in build.
+
+    ``scheme`` is a runtime auth scheme class (``specwright_runtime.schemes``) built with
+    ``scheme_args``; the client's ``arguments`` named in ``credentials`` are handed to it.
+    ``mixins`` are runtime classes adding the helper methods (``set_token``, ``login``...);
+    their async twins carry an ``Async`` prefix where ``async_mixins`` says so.
+    """
+
+    kind: AuthKind = "none"
+    scheme: str | None = None
+    scheme_args: tuple[tuple[str, object], ...] = ()
+    arguments: tuple[ClientArg, ...] = ()
+    mixins: tuple[str, ...] = ()
+    async_mixins: tuple[str, ...] = ()
+    starts_login: bool = False  # the constructor logs in with ``username``/``password``
+    password_login: bool = False  # ``login(username, password)`` exists
+
+    @property
+    def credentials(self) -> tuple[str, ...]:
+        """Arguments handed to the scheme (``username``/``password`` of a password login are not)."""
+        skip = {"username", "password"} if self.starts_login else set()
+        return tuple(a.name for a in self.arguments if a.name not in skip)
+
+
+@dataclass(frozen=True)
+class Group:
+    """A sub-client: the operations of one ``x-speakeasy-group`` (dotted paths nest).
+
+    A group bound to a path parameter (``x-specwright-groups``) is made by a factory method
+    of its parent taking that parameter; every method under it then takes it from there.
+    """
+
+    path: str  # "users" or "admin.users"
+    name: str  # attribute (or factory method) name on its parent
+    class_name: str
+    async_class_name: str
+    operations: tuple[Operation, ...]
+    children: tuple[Group, ...]
+    display: str  # how a user reaches it from the client: ``admin.users``, ``handle_client(handle).images``
+    bind: Param | None = None  # the parameter this group holds
+    bound: tuple[Param, ...] = ()  # every held parameter, outermost first
+    description: str = ""
+
+    @property
+    def bound_names(self) -> tuple[str, ...]:
+        return tuple(p.py_name for p in self.bound)
+
+    @property
+    def public(self) -> bool:
+        return not self.class_name.startswith("_")
+
+
+@dataclass(frozen=True)
+class ModuleImports:
+    """What one generated module imports, decided in build (sorted, deduplicated)."""
+
+    modules: tuple[str, ...] = ()  # ``import x``
+    names: tuple[tuple[str, tuple[str, ...]], ...] = ()  # ``from module import a, b`` (stdlib)
+    runtime: tuple[str, ...] = ()  # ``from specwright_runtime import ...``
 
 
 @dataclass(frozen=True)
@@ -199,6 +290,13 @@ class Api:
     server_variables: tuple[ServerVariable, ...] = ()
     resources: tuple[ResourceGroup, ...] = ()
     resource_paging: ResourcePagingSpec = field(default_factory=ResourcePagingSpec)
+    primary: SecurityScheme | None = None  # the scheme ``auth`` was decided from
+    auth: ClientAuth = field(default_factory=ClientAuth)
+    client_groups: tuple[Group, ...] = ()  # every group, parents before children
+    client_imports: ModuleImports = field(default_factory=ModuleImports)
+    async_client_imports: ModuleImports = field(default_factory=ModuleImports)
+    module_functions: tuple[str, ...] = ()  # names of the default-client module's functions
+    function_imports: ModuleImports = field(default_factory=ModuleImports)  # of the default-client module
     models_code: str = ""
     spec_path: str = ""
     spec_hash: str = ""
@@ -206,13 +304,16 @@ class Api:
 
     @property
     def primary_scheme(self) -> SecurityScheme | None:
-        """The scheme the client's ``token``/``login`` helpers drive."""
-        keys = self.default_security or tuple(k for op in self.operations for k in op.security)
-        for key in keys:
-            for scheme in self.schemes:
-                if scheme.key == key:
-                    return scheme
-        return self.schemes[0] if self.schemes else None
+        """The scheme the client's auth drives."""
+        return self.primary
+
+    @property
+    def top_groups(self) -> tuple[Group, ...]:
+        """The groups directly on the client."""
+        return tuple(g for g in self.client_groups if "." not in g.path)
+
+    def group(self, path: str) -> Group:
+        return next(g for g in self.client_groups if g.path == path)
 
     @property
     def has_paging(self) -> bool:

@@ -46,10 +46,10 @@ class GeneratedPackage:
         )
 
 
-def load_and_validate(spec_path: Path, root: Path | None) -> LoadedSpec:
+def load_and_validate(spec_path: Path, root: Path | None, reserved: tuple[str, ...] = ()) -> LoadedSpec:
     """Stage 1 and 2: raise :class:`SpecError` with every diagnostic if the spec is bad."""
     spec = load_spec(spec_path, root)
-    problems = validate(spec)
+    problems = validate(spec, reserved)
     if problems:
         raise SpecError(problems)
     return spec
@@ -64,7 +64,7 @@ def generate_package(cfg: PackageConfig, templates: Path, root: Path | None) -> 
     from .build import build_api
 
     started = time.perf_counter()
-    spec = load_and_validate(cfg.spec, root)
+    spec = load_and_validate(cfg.spec, root, cfg.reserved_names)
     models_code = generate_models(spec.document)
     api = build_api(spec, models_code)
     rendered = render_files(templates, api, cfg, {})

@@ -10,8 +10,8 @@ from typing import Any
 import jinja2
 
 from .config import PackageConfig
-from .ir import Api, Operation, Param
-from .naming import pascal
+from . import escaping
+from .ir import Api, Operation, Param, SpecText
 
 TWIN_PREFIX = "twin_"
 
@@ -33,29 +33,29 @@ def environment(templates: Path, cfg: PackageConfig | None = None) -> jinja2.Env
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,
+        finalize=_refuse_raw_spec_text,
     )
-    env.filters["docstring"] = docstring
-    env.filters["pyrepr"] = repr
+    env.filters.update(escaping.FILTERS)
+    env.filters["pyrepr"] = escaping.literal
     kwargs = cfg.http_kwargs if cfg is not None else False
     env.globals.update(
         signature=functools.partial(signature, http_kwargs=kwargs),
         call_args=functools.partial(call_args, http_kwargs=kwargs),
         return_type=return_type,
         param_doc=param_doc,
-        api_uses=api_uses,
-        api_groups=api_groups,
-        top_groups=top_groups,
-        group_display=group_display,
-        module_functions=module_functions,
     )
     return env
 
 
-def docstring(text: str, indent: int = 4) -> str:
-    """Text safe inside a triple-quoted docstring, continuation lines indented."""
-    cleaned = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').strip()
-    pad = " " * indent
-    return "\n".join((pad + line if line.strip() and i else line.rstrip()) for i, line in enumerate(cleaned.splitlines()))
+def _refuse_raw_spec_text(value: Any) -> Any:
+    """Every ``{{ }}`` passes here: text from a spec must have gone through an escaping filter."""
+    if isinstance(value, SpecText):
+        raise jinja2.TemplateError(f"spec text printed without an escaping filter: {str(value)[:60]!r}")
+    return value
+
+
+#: Kept for callers that escape docstrings outside templates.
+docstring = escaping.docstring
 
 
 def _param_decl(p: Param) -> str:
@@ -181,132 +181,4 @@ def per_api_lines(templates: Path, cfg: PackageConfig) -> int:
         for path in folder.rglob("*.jinja")
         for line in path.read_text(encoding="utf-8").splitlines()
         if line.strip()
-    )
-
-
-@dataclass(frozen=True)
-class Group:
-    """A sub-client: the operations of one ``x-speakeasy-group`` (dotted paths nest).
-
-    A group bound to a path parameter (``x-specwright-groups``) is made by a factory method
-    of its parent taking that parameter; every method under it then takes it from there.
-    """
-
-    path: str  # "users" or "admin.users"
-    name: str  # attribute (or factory method) name on its parent
-    class_name: str
-    async_class_name: str
-    operations: tuple[Operation, ...]
-    children: tuple[Group, ...]
-    bind: Param | None = None  # the parameter this group holds
-    bound: tuple[Param, ...] = ()  # every held parameter, outermost first
-    description: str = ""
-
-    @property
-    def bound_names(self) -> tuple[str, ...]:
-        return tuple(p.py_name for p in self.bound)
-
-    @property
-    def display(self) -> str:
-        """How the group is reached from its parent: ``users`` or ``handle_client(handle)``."""
-        return self.name + (f"({self.bind.py_name})" if self.bind else "")
-
-
-def api_groups(api: Api) -> list[Group]:
-    """Every group, parents before children, with the operations directly in it."""
-    paths: set[str] = set()
-    for op in api.operations:
-        if op.group:
-            parts = op.group.split(".")
-            paths.update(".".join(parts[: i + 1]) for i in range(len(parts)))
-    settings = {g.path: g for g in api.groups}
-    made: dict[str, Group] = {}
-
-    def bound_param(path: str, wire: str) -> Param:
-        members = [op for op in api.operations if op.group == path or (op.group or "").startswith(path + ".")]
-        return next(p for op in members for p in op.path_params if p.name == wire)
-
-    def make(path: str, outer: tuple[Param, ...]) -> Group:
-        own = settings.get(path)
-        bind = bound_param(path, own.bind) if own and own.bind else None
-        bound = (*outer, bind) if bind else outer
-        kids = sorted(p for p in paths if p.rpartition(".")[0] == path and "." in p)
-        private = "_" + "".join(pascal(part) for part in path.split(".")) + "Group"
-        public = own.class_name if own and own.class_name else None
-        group = Group(
-            path=path,
-            name=(own.factory if bind and own and own.factory else path.rpartition(".")[2]),
-            class_name=public or private,
-            async_class_name=f"Async{public}" if public else private + "Async",
-            operations=tuple(op for op in api.operations if op.group == path),
-            children=tuple(make(k, bound) for k in kids),
-            bind=bind,
-            bound=bound,
-            description=own.description if own else "",
-        )
-        made[path] = group
-        return group
-
-    for path in sorted(p for p in paths if "." not in p):
-        make(path, ())
-    return [made[path] for path in sorted(paths)]
-
-
-#: Names of the default-client module itself; operations of these names get no function there.
-DEFAULT_CLIENT_NAMES = frozenset({"connect", "default_client", "disconnect", "NotConnectedError"})
-
-
-def module_functions(api: Api) -> list[str]:
-    """Functions of the default-client module: one per ungrouped operation, its download and pager."""
-    names: list[str] = []
-    for op in api.operations:
-        if op.group or op.py_name in DEFAULT_CLIENT_NAMES:
-            continue
-        names.append(op.py_name)
-        if op.success.kind == "binary":
-            names.append(f"{op.py_name}_to_file")
-        if op.paging:
-            names.append(op.paging.method_name)
-    return names
-
-
-def top_groups(api: Api) -> list[Group]:
-    """The groups directly on the client."""
-    return [g for g in api_groups(api) if "." not in g.path]
-
-
-def group_display(api: Api) -> dict[str, str]:
-    """Group path → how a user reaches it (``admin.users``, ``handle_client(handle).images``)."""
-    groups = {g.path: g for g in api_groups(api)}
-    out: dict[str, str] = {}
-    for path in groups:
-        parts = path.split(".")
-        out[path] = ".".join(groups[".".join(parts[: i + 1])].display for i in range(len(parts)))
-    return out
-
-
-@dataclass(frozen=True)
-class Uses:
-    """Which optional names a client module needs to import."""
-
-    datetime: bool
-    date: bool
-    unset: bool
-    comma_joined: bool = False
-    mapping: bool = False  # a type mentions ``Mapping``
-
-    @property
-    def datetime_names(self) -> list[str]:
-        return [n for n in ("date", "datetime") if getattr(self, n)]
-
-
-def api_uses(api: Api) -> Uses:
-    exprs = [p.type_expr for op in api.operations for p in op.params]
-    exprs += [op.body.type_expr for op in api.operations if op.body]
-    exprs += [op.success.type_expr for op in api.operations]
-    words = {w for e in exprs for w in e.replace("[", " ").replace("]", " ").replace("|", " ").replace(",", " ").split()}
-    unset = any(op.body and op.body.kind == "json" and not op.body.required for op in api.operations)
-    joined = any(not p.explode for op in api.operations for p in op.params)
-    return Uses(
-        datetime="datetime" in words, date="date" in words, unset=unset, comma_joined=joined, mapping="Mapping" in words
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from typing import Any
 
 from .loader import resolve_pointer
@@ -88,6 +90,8 @@ class TypeMapper:
         if not isinstance(schema, dict) or "default" not in schema:
             return None
         value = schema["default"]
+        if isinstance(value, float) and not math.isfinite(value):
+            return None  # ``inf``/``nan`` have no literal: repr() would print a name
         if isinstance(value, (bool, int, float, str)) or value is None:
             return repr(value)
         return None

@@ -6,14 +6,14 @@ from typing import Any
 
 from .config import PackageConfig
 from .ir import Api
-from .render import api_groups, group_display, signature
+from .render import signature
 
 
 def api_surface(api: Api, cfg: PackageConfig) -> dict[str, Any]:
     """Methods, models and errors a user of the package can rely on (JSON-ready, sorted)."""
     methods = {}
-    reached = group_display(api)
-    held = {g.path: g.bound_names for g in api_groups(api)}  # parameters a bound sub-client holds
+    reached = {g.path: g.display for g in api.client_groups}
+    held = {g.path: g.bound_names for g in api.client_groups}  # parameters a bound sub-client holds
     for op in api.operations:
         prefix = f"{reached[op.group]}." if op.group else ""
         name = prefix + op.py_name

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -30,7 +30,7 @@ OPERATION_EXTENSIONS = (
 ROOT_EXTENSIONS = ("x-speakeasy-retries", "x-specwright-groups", "x-specwright-resources")
 #: What every generated client has besides its operations: a group cannot take these names.
 CLIENT_ATTRIBUTES = frozenset(
-    {"base_url", "close", "request", "set_token", "clear_token", "login", "device_login", "set_credentials", "config", "api"}
+    {"base_url", "close", "request", "set_token", "clear_token", "login", "device_login", "set_credentials"}
 )
 
 
@@ -42,12 +42,16 @@ def extension_schema() -> dict[str, Any]:
     return schema
 
 
-def validate(spec: LoadedSpec) -> list[Diagnostic]:
-    """Every problem found; an empty list means the spec is fine to generate from."""
+def validate(spec: LoadedSpec, reserved: Collection[str] = ()) -> list[Diagnostic]:
+    """Every problem found; an empty list means the spec is fine to generate from.
+
+    ``reserved``: attribute names a package's own code adds to the client (``reserved_names``
+    in ``apis.toml``), which groups must not hide either.
+    """
     found = list(_openapi(spec))
     if not found:
         found.extend(_extensions(spec))
-        found.extend(_rules(spec))
+        found.extend(_rules(spec, CLIENT_ATTRIBUTES | frozenset(reserved)))
     return sorted(set(found))
 
 
@@ -212,7 +216,7 @@ def _schemas(doc: dict[str, Any]) -> Iterator[tuple[list[object], dict[str, Any]
             yield ["components", "schemas", name], node
 
 
-def _rules(spec: LoadedSpec) -> Iterator[Diagnostic]:
+def _rules(spec: LoadedSpec, client_names: frozenset[str]) -> Iterator[Diagnostic]:
     doc = spec.document
     seen: dict[tuple[str, str], list[object]] = {}
     for path, method, op in operations(doc):
@@ -252,7 +256,7 @@ def _rules(spec: LoadedSpec) -> Iterator[Diagnostic]:
                 yield _diag(spec, [*where, "x-speakeasy-pagination"], "pagination-complete", "cursor paging needs a cursor input and a nextCursor output")
             if ptype == "url" and "nextUrl" not in outputs:
                 yield _diag(spec, [*where, "x-speakeasy-pagination"], "pagination-complete", "url paging needs a nextUrl output")
-    top_level = {name for group, name in seen if not group} | CLIENT_ATTRIBUTES
+    top_level = {name for group, name in seen if not group} | client_names
     for path, method, op in operations(doc):
         group = op.get("x-speakeasy-group")
         if isinstance(group, str) and group.split(".")[0] in top_level:
@@ -262,7 +266,7 @@ def _rules(spec: LoadedSpec) -> Iterator[Diagnostic]:
                 "group-name-free",
                 f"group {group.split('.')[0]!r} would hide a method or attribute of the client of the same name",
             )
-    yield from _group_rules(spec, set(seen))
+    yield from _group_rules(spec, set(seen), client_names)
     yield from _resource_rules(spec, top_level)
     for key, scheme in ((doc.get("components") or {}).get("securitySchemes") or {}).items():
         flows = scheme.get("flows") if isinstance(scheme, dict) else None
@@ -275,7 +279,7 @@ def _rules(spec: LoadedSpec) -> Iterator[Diagnostic]:
             )
 
 
-def _group_rules(spec: LoadedSpec, methods: set[tuple[str, str]]) -> Iterator[Diagnostic]:
+def _group_rules(spec: LoadedSpec, methods: set[tuple[str, str]], client_names: frozenset[str]) -> Iterator[Diagnostic]:
     """``x-specwright-groups``: groups that exist, bound parameters every operation has, free factory names."""
     doc = spec.document
     settings = doc.get("x-specwright-groups")
@@ -305,7 +309,7 @@ def _group_rules(spec: LoadedSpec, methods: set[tuple[str, str]]) -> Iterator[Di
                 )
         parent = group.rpartition(".")[0]
         factory = item.get("factory") or group.rpartition(".")[2]
-        taken = {name for g, name in methods if g == parent} | (CLIENT_ATTRIBUTES if not parent else set())
+        taken = {name for g, name in methods if g == parent} | (client_names if not parent else set())
         if factory in taken:
             yield _diag(
                 spec, [*where, "factory"], "group-name-free",

@@ -3,16 +3,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Hashable, Mapping
-from types import TracebackType
-from typing import Any, Self
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 import httpx
-from specwright_runtime import Call, RequestOptions, RetryPolicy, SyncCore
-from specwright_runtime import auth as _auth
-from specwright_runtime import paging as _paging
-from specwright_runtime.redact import redact_url
-from specwright_runtime.core import DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, comma_joined
+from specwright_runtime import (
+    BearerScheme,
+    Call,
+    comma_joined,
+    DEFAULT_TOTAL_TIMEOUT,
+    LinkPaging,
+    paginate,
+    RequestOptions,
+    RetryPolicy,
+    SyncClient,
+    TokenMethods,
+)
 
 from . import models as models
 from .exceptions import error_from_info
@@ -22,14 +28,15 @@ __all__ = ["ProcessesApi", "DEFAULT_BASE_URL"]
 DEFAULT_BASE_URL = "http://127.0.0.1:8008"
 TITLE = "OGC Processes"
 USER_AGENT = "cuiman/0.4.0 (specwright)"
+AUTH_SCHEME = BearerScheme()
 
 
-class ProcessesApi:
+class ProcessesApi(SyncClient, TokenMethods):
     """Synchronous client of the OGC API - Processes.
 
     Args:
         base_url: API root; defaults to ``http://127.0.0.1:8008``.
-        token: a bearer token to send with every request.
+        token: A bearer token to send with every request.
         auth: any ``httpx.Auth`` to use instead of the built-in one.
         timeout: seconds, or an ``httpx.Timeout``; default 30 s (10 s to connect).
         total_timeout: seconds a whole call may take, retries included (default 120;
@@ -51,63 +58,22 @@ class ProcessesApi:
         headers: Mapping[str, str] | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
-        self._auth = _auth.BearerAuth(token)
-        self._http = httpx.Client(
-            timeout=timeout if timeout is not None else DEFAULT_TIMEOUT,
+        super().__init__(
+            base_url or DEFAULT_BASE_URL,
+            scheme=AUTH_SCHEME,
+            credentials={
+                "token": token,
+            },
+            auth=auth,
+            timeout=timeout,
+            total_timeout=total_timeout,
+            retry=retry,
+            headers=headers,
             transport=transport,
-            headers={"User-Agent": USER_AGENT, **(headers or {})},
-            auth=auth if auth is not None else self._auth,
-            follow_redirects=False,
-        )
-        self._core = SyncCore(
-            self._http,
-            base_url=self.base_url,
             error_factory=error_from_info,
             title=TITLE,
-            retry=retry,
-            total_timeout=total_timeout,
+            user_agent=USER_AGENT,
         )
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={redact_url(self.base_url)!r})"
-
-    def close(self) -> None:
-        """Close the connection pool."""
-        self._core.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    def set_token(self, token: str | None) -> None:
-        """Send ``token`` as the bearer token from now on (``None`` clears it)."""
-        self._auth.set_token(token)
-
-    def clear_token(self) -> None:
-        """Stop sending a bearer token (and forget stored login credentials)."""
-        self._auth.set_token(None)
-
-    def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        request_options: RequestOptions | None = None,
-        **kwargs: Any,
-    ) -> httpx.Response:
-        """Send any request to a path under ``base_url``; errors map like every method.
-
-        ``kwargs`` go to ``httpx.Client.build_request`` (``params``, ``json``, ``content``...).
-        """
-        return self._core.send(Call(method.upper(), path, extra=kwargs, options=request_options))
 
     def get_capabilities(
         self, *, request_options: RequestOptions | None = None, **kwargs: Any
@@ -223,26 +189,18 @@ class ProcessesApi:
         Takes the same arguments as :meth:`get_processes`,
         plus ``max_items`` to stop early. Stops on an empty, short or repeated page.
         """
-
-        def fetch(position: Hashable) -> _paging.Page[models.ProcessSummary]:
-            if position == "":
-                page = self.get_processes(limit=limit, request_options=request_options, **kwargs)
-                page_url = self._core.path_url("/processes")
-            else:
-                page_url = str(position)
-                page = self._core.call(
-                    Call("GET", page_url, options=request_options, extra=kwargs), models.ProcessList
+        return paginate(
+            lambda url: (
+                self.get_processes(limit=limit, request_options=request_options, **kwargs)
+                if url is None
+                else self._core.call(
+                    Call("GET", url, options=request_options, extra=kwargs), models.ProcessList
                 )
-            items: list[models.ProcessSummary] = list(_paging.select(page, "$.processes") or [])
-            href = _paging.select(page, "$.links[?(@.rel=='next')].href")
-            # a relative link is relative to the page it is on (RFC 3986)
-            return _paging.link_page(
-                items,
-                self._core.resolve(href, page_url) if isinstance(href, str) and href else None,
-            )
-
-        start: Hashable = ""
-        return _paging.iterate(fetch, start, max_items=max_items)
+            ),
+            LinkPaging(next="$.links[?(@.rel=='next')].href", results="$.processes"),
+            first_url=self._core.path_url("/processes"),
+            max_items=max_items,
+        )
 
     def get_process(
         self, process_id: str, *, request_options: RequestOptions | None = None, **kwargs: Any
@@ -396,10 +354,9 @@ class ProcessesApi:
         Takes the same arguments as :meth:`get_jobs`,
         plus ``max_items`` to stop early. Stops on an empty, short or repeated page.
         """
-
-        def fetch(position: Hashable) -> _paging.Page[models.JobInfo]:
-            if position == "":
-                page = self.get_jobs(
+        return paginate(
+            lambda url: (
+                self.get_jobs(
                     limit=limit,
                     type=type,
                     process_id=process_id,
@@ -410,22 +367,15 @@ class ProcessesApi:
                     request_options=request_options,
                     **kwargs,
                 )
-                page_url = self._core.path_url("/jobs")
-            else:
-                page_url = str(position)
-                page = self._core.call(
-                    Call("GET", page_url, options=request_options, extra=kwargs), models.JobList
+                if url is None
+                else self._core.call(
+                    Call("GET", url, options=request_options, extra=kwargs), models.JobList
                 )
-            items: list[models.JobInfo] = list(_paging.select(page, "$.jobs") or [])
-            href = _paging.select(page, "$.links[?(@.rel=='next')].href")
-            # a relative link is relative to the page it is on (RFC 3986)
-            return _paging.link_page(
-                items,
-                self._core.resolve(href, page_url) if isinstance(href, str) and href else None,
-            )
-
-        start: Hashable = ""
-        return _paging.iterate(fetch, start, max_items=max_items)
+            ),
+            LinkPaging(next="$.links[?(@.rel=='next')].href", results="$.jobs"),
+            first_url=self._core.path_url("/jobs"),
+            max_items=max_items,
+        )
 
     def get_job(
         self, job_id: str, *, request_options: RequestOptions | None = None, **kwargs: Any

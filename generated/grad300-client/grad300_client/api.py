@@ -4,20 +4,25 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Hashable, Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self
-from urllib.parse import urljoin
+from typing import Any
 
 import httpx
-from specwright_runtime import Call, RequestOptions, RetryPolicy, SyncCore
-from specwright_runtime import auth as _auth
-from specwright_runtime import paging as _paging
-from specwright_runtime.redact import redact_url
-from specwright_runtime.core import DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT
-from specwright_runtime.downloads import Progress
+from specwright_runtime import (
+    Call,
+    DEFAULT_TOTAL_TIMEOUT,
+    OAuth2Scheme,
+    OffsetPaging,
+    paginate,
+    PasswordLoginMethods,
+    Progress,
+    RequestOptions,
+    RetryPolicy,
+    SyncClient,
+    TokenMethods,
+)
 
 from . import schemas as models
 from .exceptions import error_from_info
@@ -27,17 +32,21 @@ __all__ = ["Grad300Api", "DEFAULT_BASE_URL"]
 DEFAULT_BASE_URL = "https://grad300.lam.fr/api/v1"
 TITLE = "Grad300"
 USER_AGENT = "grad300-client/0.2.0 (specwright)"
-TOKEN_URL = "login/access-token"
+AUTH_SCHEME = OAuth2Scheme(token_url="login/access-token")
 
 
-class Grad300Api:
+class Grad300Api(SyncClient, TokenMethods, PasswordLoginMethods):
     """Synchronous client of the GRAD300 backend API.
 
     Args:
         base_url: API root; defaults to ``https://grad300.lam.fr/api/v1``.
-        token: a bearer token to send with every request.
-        token_cache: a file to keep the login's token in between runs (JSON, mode 0600;
-            never the password). A valid cached token saves a login.
+        token: A bearer token to send with every request.
+        username: Log in with the OAuth2 password grant: the synchronous client at construction
+            (bad credentials raise here), the asynchronous one on the first request that
+            needs a token.
+        password: The password for ``username`` (kept in memory only).
+        token_cache: A file to keep the login's token in between runs (JSON, mode 0600; never the
+            password). A valid cached token, or its refresh token, saves a login.
         auth: any ``httpx.Auth`` to use instead of the built-in one.
         timeout: seconds, or an ``httpx.Timeout``; default 30 s (10 s to connect).
         total_timeout: seconds a whole call may take, retries included (default 120;
@@ -52,6 +61,8 @@ class Grad300Api:
         base_url: str | None = None,
         *,
         token: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
         token_cache: str | os.PathLike[str] | None = None,
         auth: httpx.Auth | None = None,
         timeout: float | httpx.Timeout | None = None,
@@ -60,84 +71,24 @@ class Grad300Api:
         headers: Mapping[str, str] | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
-        self._auth = _auth.OAuth2Auth(
-            urljoin(self.base_url + "/", TOKEN_URL),
-            token=_auth.OAuth2Token(token) if token else None,
-            cache=_auth.TokenCache(token_cache) if token_cache else None,
-        )
-        self._http = httpx.Client(
-            timeout=timeout if timeout is not None else DEFAULT_TIMEOUT,
+        super().__init__(
+            base_url or DEFAULT_BASE_URL,
+            scheme=AUTH_SCHEME,
+            credentials={
+                "token": token,
+                "token_cache": token_cache,
+            },
+            auth=auth,
+            timeout=timeout,
+            total_timeout=total_timeout,
+            retry=retry,
+            headers=headers,
             transport=transport,
-            headers={"User-Agent": USER_AGENT, **(headers or {})},
-            auth=auth if auth is not None else self._auth,
-            follow_redirects=False,
-        )
-        self._core = SyncCore(
-            self._http,
-            base_url=self.base_url,
             error_factory=error_from_info,
             title=TITLE,
-            retry=retry,
-            total_timeout=total_timeout,
+            user_agent=USER_AGENT,
         )
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={redact_url(self.base_url)!r})"
-
-    def close(self) -> None:
-        """Close the connection pool."""
-        self._core.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    def set_token(self, token: str | None) -> None:
-        """Send ``token`` as the bearer token from now on (``None`` clears it)."""
-        self._auth.set_grant(None)  # an explicit token replaces any stored login
-        self._auth.set_token(token)
-
-    def clear_token(self) -> None:
-        """Stop sending a bearer token (and forget stored login credentials)."""
-        self._auth.set_grant(None)
-        self._auth.set_token(None)
-
-    def login(self, username: str, password: str) -> str:
-        """Log in with the OAuth2 password grant and use the token from now on.
-
-        The credentials are kept in memory so an expired token is renewed without you.
-
-        Raises:
-            AuthenticationError: the token endpoint refused the credentials.
-        """
-        token = self._core.fetch_token(self._auth, _auth.PasswordGrant(username, password))
-        return token.access_token
-
-    def set_credentials(self, username: str, password: str) -> None:
-        """Log in with these credentials on the first request that needs a token."""
-        self._auth.set_grant(_auth.PasswordGrant(username, password))
-
-    def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        request_options: RequestOptions | None = None,
-        **kwargs: Any,
-    ) -> httpx.Response:
-        """Send any request to a path under ``base_url``; errors map like every method.
-
-        ``kwargs`` go to ``httpx.Client.build_request`` (``params``, ``json``, ``content``...).
-        """
-        return self._core.send(Call(method.upper(), path, extra=kwargs, options=request_options))
+        self._start_login(username, password)
 
     def login_access_token(
         self,
@@ -269,10 +220,8 @@ class Grad300Api:
         Takes the same arguments as :meth:`list_scans` (``offset`` is where to start),
         plus ``max_items`` to stop early. Stops on an empty, short or repeated page.
         """
-
-        def fetch(position: Hashable) -> _paging.Page[models.Scan]:
-            assert isinstance(position, int)
-            page = self.list_scans(
+        return paginate(
+            lambda position: self.list_scans(
                 scan_type=scan_type,
                 offset=position,
                 limit=limit,
@@ -281,12 +230,12 @@ class Grad300Api:
                 date_from=date_from,
                 date_to=date_to,
                 request_options=request_options,
-            )
-            items: list[models.Scan] = list(_paging.select(page, "$") or [])
-            return _paging.offset_page(items, position, limit or len(items))
-
-        start: Hashable = offset if offset is not None else 0
-        return _paging.iterate(fetch, start, max_items=max_items)
+            ),
+            OffsetPaging(offset="offset", limit="limit", results="$"),
+            start=offset,
+            page_size=limit,
+            max_items=max_items,
+        )
 
     def download_scan(
         self,

@@ -1,0 +1,82 @@
+"""What each generated client module imports, decided once (part of build)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .ir import ClientAuth, Group, ModuleImports, Operation
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+
+
+def _type_words(operations: Sequence[Operation]) -> set[str]:
+    exprs = [p.type_expr for op in operations for p in op.params]
+    exprs += [op.body.type_expr for op in operations if op.body]
+    exprs += [op.success.type_expr for op in operations]
+    return {w for e in exprs for w in _WORD.findall(e)}
+
+
+def client_imports(
+    operations: Sequence[Operation],
+    auth: ClientAuth,
+    groups: Sequence[Group],
+    *,
+    server_urls: bool,
+    async_: bool,
+) -> ModuleImports:
+    """Imports of the low-level client module (``api.py`` or ``async_api.py``)."""
+    words = _type_words(operations)
+    annotations = " ".join(a.annotation for a in auth.arguments)
+    paged = [op for op in operations if op.paging]
+    abc = {"Mapping"}
+    if paged:
+        abc.add("AsyncIterator" if async_ else "Iterator")
+    if "Callable[" in annotations:
+        abc.add("Callable")
+    names: dict[str, set[str]] = {"collections.abc": abc, "typing": {"Any"}}
+    dates = {w for w in words if w in ("date", "datetime")}
+    if dates:
+        names["datetime"] = dates
+    if any(op.success.kind == "binary" for op in operations):
+        names["pathlib"] = {"Path"}
+    runtime = {"AsyncClient" if async_ else "SyncClient", "Call", "RequestOptions", "RetryPolicy", "DEFAULT_TOTAL_TIMEOUT"}
+    if groups:
+        runtime.add("AsyncCore" if async_ else "SyncCore")
+    if any(op.body and op.body.kind == "json" and not op.body.required for op in operations):
+        runtime.add("UNSET")
+    if any(not p.explode for op in operations for p in op.params):
+        runtime.add("comma_joined")
+    if paged:
+        runtime.add("apaginate" if async_ else "paginate")
+        runtime.update(op.paging.runtime_class for op in paged if op.paging)
+    if any(op.success.kind == "binary" for op in operations):
+        runtime.add("Progress")
+    if server_urls:
+        runtime.add("server_url")
+    if auth.scheme:
+        runtime.add(auth.scheme)
+    runtime.update(auth.async_mixins if async_ else auth.mixins)
+    return ModuleImports(
+        modules=("os",) if "os." in annotations else (),
+        names=tuple((module, tuple(sorted(found))) for module, found in sorted(names.items())),
+        runtime=tuple(sorted(runtime, key=lambda n: (n.lower(), n))),
+    )
+
+
+def function_module_imports(operations: Sequence[Operation]) -> ModuleImports:
+    """Standard-library imports of the default-client module (module-level functions)."""
+    operations = [op for op in operations if not op.group]
+    words = _type_words(operations)
+    names: dict[str, set[str]] = {"typing": {"Any"}}
+    abc = {n for n in ("Mapping",) if n in words}
+    if any(op.paging for op in operations):
+        abc.add("Iterator")
+    if abc:
+        names["collections.abc"] = abc
+    dates = {w for w in words if w in ("date", "datetime")}
+    if dates:
+        names["datetime"] = dates
+    if any(op.success.kind == "binary" for op in operations):
+        names["pathlib"] = {"Path"}
+    return ModuleImports(names=tuple((module, tuple(sorted(found))) for module, found in sorted(names.items())))
