@@ -14,6 +14,7 @@ import black
 from .config import PackageConfig
 from .datamodels import generate_models
 from .diagnostics import SpecError
+from .escaping import docstring
 from .ir import Api
 from .loader import LoadedSpec, load_spec
 from .render import per_api_lines, render_files
@@ -70,7 +71,7 @@ def generate_package(cfg: PackageConfig, templates: Path, root: Path | None) -> 
     rendered = render_files(templates, api, cfg, {})
     pkg_dir = cfg.package.replace(".", "/")
     rendered[f"{pkg_dir}/{cfg.models_module}.py"] = (
-        f'"""Models of the {api.title} schemas (datamodel-code-generator)."""\n\n{models_code}'
+        f'"""Models of the {docstring(api.title)} schemas (datamodel-code-generator)."""\n\n{models_code}'
     )
     rendered[f"{pkg_dir}/py.typed"] = ""
     files: dict[str, str] = {}

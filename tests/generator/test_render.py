@@ -214,7 +214,7 @@ def test_rendered_api_constants(grad300_rendered: dict[str, str]) -> None:
     api = grad300_rendered["grad300_client/api.py"]
     assert "DEFAULT_BASE_URL = 'https://grad300.lam.fr/api/v1'" in api
     assert "AUTH_SCHEME = OAuth2Scheme(token_url='login/access-token')" in api
-    assert 'USER_AGENT = "grad300-client/0.2.0 (specwright)"' in api
+    assert "USER_AGENT = 'grad300-client/0.2.0 (specwright)'" in api
     assert "from .exceptions import error_from_info" in api
     assert "from . import schemas as models" in api
 
