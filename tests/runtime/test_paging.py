@@ -1,20 +1,33 @@
-"""paging: lazy iterators that stop on every kind of last page and never loop forever."""
+"""paging: lazy iterators that stop on every kind of last page and never loop forever.
+
+The paging configurations run through both entry points, :func:`paginate` and
+:func:`apaginate` (the ``run`` fixture); the lower-level engine (``iterate`` and the
+``*_page`` helpers) and ``select`` are tested below them.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-from typing import Any
+import asyncio
+from collections.abc import Callable, Hashable
+from typing import Any, ClassVar, Protocol
 
 import pytest
 from pydantic import BaseModel, ConfigDict, Field
 from specwright_runtime.paging import (
+    CursorPaging,
+    LinkPaging,
+    OffsetPaging,
     Page,
+    PageNumberPaging,
+    Paging,
     aiterate,
+    apaginate,
     cursor_page,
     iterate,
     link_page,
     number_page,
     offset_page,
+    paginate,
     select,
 )
 
@@ -112,6 +125,349 @@ class TestOffsetPaging:
         assert await collect(aiterate(server.afetch, 0)) == list(range(6))
         assert server.offsets == [0, 3]
         assert await collect(aiterate(OffsetServer([]).afetch, 0)) == []
+
+
+# -- paginate and apaginate with each paging configuration ---------------------------------
+
+
+class Run(Protocol):
+    def __call__(self, fetch: Callable[[Any], Any], paging: Paging, **kwargs: Any) -> list[Any]: ...
+
+
+@pytest.fixture(params=["sync", "async"])
+def run(request: pytest.FixtureRequest) -> Run:
+    """All items of ``paginate`` or, with ``fetch`` awaited, of ``apaginate``."""
+
+    def run_sync(fetch: Callable[[Any], Any], paging: Paging, **kwargs: Any) -> list[Any]:
+        return list(paginate(fetch, paging, **kwargs))
+
+    def run_async(fetch: Callable[[Any], Any], paging: Paging, **kwargs: Any) -> list[Any]:
+        async def afetch(position: Any) -> Any:
+            return fetch(position)
+
+        return asyncio.run(collect(apaginate(afetch, paging, **kwargs)))
+
+    return run_sync if request.param == "sync" else run_async
+
+
+class Api:
+    """Documents of one paged endpoint over ``data``; records the positions asked for."""
+
+    def __init__(self, data: list[int], *, size: int = LIMIT, total: Any = None, ignore_position: bool = False) -> None:
+        self.data = data
+        self.size = size
+        self.total = total
+        self.ignore_position = ignore_position
+        self.asked: list[Any] = []
+
+    def ask(self, position: Any) -> None:
+        self.asked.append(position)
+        if len(self.asked) > 50:
+            raise AssertionError("the iterator is looping")
+
+    def by_offset(self, offset: int) -> dict[str, Any]:
+        self.ask(offset)
+        start = 0 if self.ignore_position else offset
+        return {"items": self.data[start : start + self.size], "meta": {"total": self.total}}
+
+    def by_number(self, number: int, first: int = 1) -> dict[str, Any]:
+        self.ask(number)
+        start = 0 if self.ignore_position else (number - first) * self.size
+        return {"items": self.data[start : start + self.size], "meta": {"total": self.total}}
+
+
+OFFSET = OffsetPaging(offset="offset", limit="limit", results="$.items")
+OFFSET_TOTAL = OffsetPaging(offset="offset", limit="limit", results="$.items", total="$.meta.total")
+PAGES = PageNumberPaging(page="page", size="size", results="$.items")
+PAGES_TOTAL = PageNumberPaging(page="page", size="size", results="$.items", totals=("$.meta.total",))
+
+
+class TestPaginateOffset:
+    def test_short_page_ends(self, run: Run) -> None:
+        api = Api(list(range(7)))
+        assert run(api.by_offset, OFFSET, page_size=LIMIT) == list(range(7))
+        assert api.asked == [0, 3, 6]
+
+    def test_exact_multiple_ends_on_the_empty_page(self, run: Run) -> None:
+        api = Api(list(range(6)))
+        assert run(api.by_offset, OFFSET, page_size=LIMIT) == list(range(6))
+        assert api.asked == [0, 3, 6]
+
+    def test_unknown_page_size_only_the_empty_page_ends(self, run: Run) -> None:
+        api = Api(list(range(7)))
+        assert run(api.by_offset, OFFSET) == list(range(7))
+        assert api.asked == [0, 3, 6, 7]
+
+    def test_start(self, run: Run) -> None:
+        api = Api(list(range(7)))
+        assert run(api.by_offset, OFFSET, start=2, page_size=LIMIT) == [2, 3, 4, 5, 6]
+        assert api.asked == [2, 5]
+
+    def test_total_ends_without_an_extra_request(self, run: Run) -> None:
+        api = Api(list(range(6)), total=6)
+        assert run(api.by_offset, OFFSET_TOTAL, page_size=LIMIT) == list(range(6))
+        assert api.asked == [0, 3]
+
+    def test_total_lying_too_high_ends_on_the_empty_page(self, run: Run) -> None:
+        api = Api(list(range(6)), total=1000)
+        assert run(api.by_offset, OFFSET_TOTAL, page_size=LIMIT) == list(range(6))
+        assert api.asked == [0, 3, 6]
+
+    def test_total_lying_too_low_ends_after_the_page_reaching_it(self, run: Run) -> None:
+        api = Api(list(range(9)), total=4)
+        assert run(api.by_offset, OFFSET_TOTAL, page_size=LIMIT) == list(range(6))
+        assert api.asked == [0, 3]
+
+    @pytest.mark.parametrize("total", ["many", True, 2.5, [6]])
+    def test_totals_that_are_not_counts_are_ignored(self, run: Run, total: Any) -> None:
+        api = Api(list(range(6)), total=total)
+        assert run(api.by_offset, OFFSET_TOTAL, page_size=LIMIT) == list(range(6))
+        assert api.asked == [0, 3, 6]
+
+    def test_server_ignoring_the_offset_stops_on_the_repeated_page(self, run: Run) -> None:
+        api = Api(list(range(10)), ignore_position=True)
+        assert run(api.by_offset, OFFSET, page_size=LIMIT) == [0, 1, 2]
+        assert api.asked == [0, 3]
+
+    @pytest.mark.parametrize(("max_items", "asked"), [(0, []), (1, [0]), (3, [0]), (4, [0, 3]), (100, [0, 3, 6, 9])])
+    def test_max_items(self, run: Run, max_items: int, asked: list[int]) -> None:
+        api = Api(list(range(10)))
+        assert run(api.by_offset, OFFSET, page_size=LIMIT, max_items=max_items) == list(range(min(max_items, 10)))
+        assert api.asked == asked
+
+    def test_negative_max_items_is_refused_at_the_call(self) -> None:
+        api = Api([1])
+        with pytest.raises(ValueError, match="max_items"):
+            paginate(api.by_offset, OFFSET, max_items=-1)
+        with pytest.raises(ValueError, match="max_items"):
+            apaginate(api.by_offset, OFFSET, max_items=-1)
+
+    def test_is_lazy(self) -> None:
+        api = Api(list(range(10)))
+        items = paginate(api.by_offset, OFFSET, page_size=LIMIT)
+        assert api.asked == []
+        assert next(items) == 0
+        assert api.asked == [0]
+
+    @pytest.mark.asyncio
+    async def test_async_is_lazy(self) -> None:
+        api = Api(list(range(10)))
+
+        async def fetch(position: Any) -> Any:
+            return api.by_offset(position)
+
+        items = apaginate(fetch, OFFSET, page_size=LIMIT)
+        assert api.asked == []
+        assert await anext(items) == 0
+        assert api.asked == [0]
+
+    def test_models(self, run: Run) -> None:
+        pages = {0: Envelope(content=[1, 2], totalCount=3), 2: Envelope(content=[3], totalCount=3)}
+        paging = OffsetPaging(offset="offset", results="$.content", total="$.totalCount")
+        assert run(pages.__getitem__, paging, page_size=2) == [1, 2, 3]
+
+    def test_results_that_are_not_a_list(self, run: Run) -> None:
+        with pytest.raises(TypeError, match=r"no list at \$\.items"):
+            run(lambda position: {"items": {"a": 1}}, OFFSET)
+
+    def test_missing_results_are_an_empty_page(self, run: Run) -> None:
+        asked: list[Any] = []
+        assert run(lambda position: asked.append(position) or {}, OFFSET) == []
+        assert asked == [0]
+
+
+class TestPaginatePageNumbers:
+    def test_starts_at_the_first_page_and_a_short_page_ends(self, run: Run) -> None:
+        api = Api(list(range(7)))
+        assert run(api.by_number, PAGES, page_size=LIMIT) == list(range(7))
+        assert api.asked == [1, 2, 3]
+
+    def test_first_page_zero_and_start(self, run: Run) -> None:
+        api = Api(list(range(7)))
+        paging = PageNumberPaging(page="page", results="$.items", first_page=0)
+        assert run(lambda n: api.by_number(n, first=0), paging, page_size=LIMIT) == list(range(7))
+        assert api.asked == [0, 1, 2]
+        api = Api(list(range(7)))
+        assert run(api.by_number, PAGES, start=2, page_size=LIMIT) == [3, 4, 5, 6]
+        assert api.asked == [2, 3]
+
+    def test_total_ends_a_full_last_page(self, run: Run) -> None:
+        api = Api(list(range(6)), total=6)
+        assert run(api.by_number, PAGES_TOTAL, page_size=LIMIT) == list(range(6))
+        assert api.asked == [1, 2]
+
+    def test_short_pages_continue_while_the_total_says_more(self, run: Run) -> None:
+        # a server capping the page size at 3 while 5 were asked for
+        api = Api(list(range(7)), total=7)
+        assert run(api.by_number, PAGES_TOTAL, page_size=5) == list(range(7))
+        assert api.asked == [1, 2, 3]
+
+    def test_total_lying_too_high_ends_on_the_empty_page(self, run: Run) -> None:
+        api = Api(list(range(7)), total=1000)
+        assert run(api.by_number, PAGES_TOTAL, page_size=LIMIT) == list(range(7))
+        assert api.asked == [1, 2, 3, 4]
+
+    def test_first_path_with_an_integer_wins(self, run: Run) -> None:
+        pages = {
+            1: {"items": [1, 2], "a": "n/a", "b": 3, "c": 100},
+            2: {"items": [3, 4], "a": "n/a", "b": 3, "c": 100},
+        }
+        paging = PageNumberPaging(page="page", results="$.items", totals=("$.missing", "$.a", "$.b", "$.c"))
+        assert run(pages.__getitem__, paging, page_size=2) == [1, 2, 3, 4]  # no third request: 3 is the total
+
+    def test_digit_string_totals_count(self, run: Run) -> None:
+        api = Api(list(range(6)), total="6")
+        assert run(api.by_number, PAGES_TOTAL, page_size=LIMIT) == list(range(6))
+        assert api.asked == [1, 2]
+
+    def test_repeated_page_stops(self, run: Run) -> None:
+        api = Api(list(range(10)), ignore_position=True)
+        assert run(api.by_number, PAGES) == [0, 1, 2]
+        assert api.asked == [1, 2]
+
+    def test_totals_list_becomes_a_tuple(self) -> None:
+        paging = PageNumberPaging(page="p", totals=["$.n"])  # type: ignore[arg-type]
+        assert paging.totals == ("$.n",)
+        assert hash(paging) == hash(PageNumberPaging(page="p", totals=("$.n",)))
+
+
+class TestPaginateCursor:
+    PAGING = CursorPaging(cursor="after", next="$.next", results="$.items")
+    PAGES: ClassVar[dict[Any, dict[str, Any]]] = {
+        None: {"items": [1], "next": "c1"},
+        "c1": {"items": [2], "next": "c2"},
+        "c2": {"items": [3], "next": ""},
+    }
+
+    def test_follows_cursors_from_none(self, run: Run) -> None:
+        asked: list[Any] = []
+
+        def fetch(cursor: Any) -> Any:
+            asked.append(cursor)
+            return self.PAGES[cursor]
+
+        assert run(fetch, self.PAGING) == [1, 2, 3]
+        assert asked == [None, "c1", "c2"]
+
+    def test_start_cursor(self, run: Run) -> None:
+        assert run(self.PAGES.__getitem__, self.PAGING, start="c1") == [2, 3]
+
+    def test_missing_cursor_ends(self, run: Run) -> None:
+        assert run(lambda cursor: {"items": [1]}, self.PAGING) == [1]
+
+    def test_repeated_cursor_stops(self, run: Run) -> None:
+        asked: list[Any] = []
+
+        def fetch(cursor: Any) -> Any:
+            asked.append(cursor)
+            return {"items": [len(asked)], "next": "stuck"}  # new items, the same cursor forever
+
+        assert run(fetch, self.PAGING) == [1, 2]
+        assert asked == [None, "stuck"]
+
+    def test_max_items(self, run: Run) -> None:
+        asked: list[Any] = []
+
+        def fetch(cursor: Any) -> Any:
+            asked.append(cursor)
+            return self.PAGES[cursor]
+
+        assert run(fetch, self.PAGING, max_items=2) == [1, 2]
+        assert asked == [None, "c1"]
+
+
+class TestPaginateLinks:
+    PAGING = LinkPaging(next="$.links[?(@.rel=='next')].href", results="$.items")
+    FIRST = "https://api.test/v1/jobs"
+
+    @staticmethod
+    def doc(items: list[int], href: str | None) -> dict[str, Any]:
+        links = [{"rel": "self", "href": "ignored"}] + ([{"rel": "next", "href": href}] if href is not None else [])
+        return {"items": items, "links": links}
+
+    def test_relative_links_resolve_against_the_page_they_are_on(self, run: Run) -> None:
+        pages = {
+            None: self.doc([1], "?page=2"),
+            "https://api.test/v1/jobs?page=2": self.doc([2], "archive/p3"),
+            "https://api.test/v1/archive/p3": self.doc([3], "../../v2/p4"),
+            "https://api.test/v2/p4": self.doc([4], "//other.test/p5"),
+            "https://other.test/p5": self.doc([5], "https://api.test/last"),
+            "https://api.test/last": self.doc([6], None),
+        }
+        asked: list[Any] = []
+
+        def fetch(url: Any) -> Any:
+            asked.append(url)
+            return pages[url]
+
+        assert run(fetch, self.PAGING, first_url=self.FIRST) == [1, 2, 3, 4, 5, 6]
+        assert asked == list(pages)
+
+    def test_without_first_url_a_relative_link_is_passed_on(self, run: Run) -> None:
+        pages = {None: self.doc([1], "/jobs?page=2"), "/jobs?page=2": self.doc([2], "")}
+        assert run(pages.__getitem__, self.PAGING) == [1, 2]
+
+    def test_link_back_to_the_first_page_stops(self, run: Run) -> None:
+        asked: list[Any] = []
+
+        def fetch(url: Any) -> Any:
+            asked.append(url)
+            return self.doc([len(asked)], "/v1/jobs" if url else "?page=2")
+
+        assert run(fetch, self.PAGING, first_url=self.FIRST) == [1, 2]
+        assert asked == [None, "https://api.test/v1/jobs?page=2"]
+
+    def test_cycle_stops(self, run: Run) -> None:
+        pages = {
+            None: self.doc([1], "a"),
+            "https://api.test/v1/a": self.doc([2], "b"),
+            "https://api.test/v1/b": self.doc([3], "a"),
+        }
+        assert run(pages.__getitem__, self.PAGING, first_url=self.FIRST) == [1, 2, 3]
+
+    def test_models(self, run: Run) -> None:
+        pages = {
+            None: Envelope.model_validate({"content": [1], "links": [{"rel": "next", "href": "p2"}]}),
+            "https://api.test/v1/p2": Envelope(content=[2]),
+        }
+        assert run(
+            pages.__getitem__,
+            LinkPaging(next="$.links[?(@.rel=='next')].href", results="$.content"),
+            first_url=self.FIRST,
+        ) == [1, 2]
+
+    def test_a_start_position_is_refused(self) -> None:
+        with pytest.raises(ValueError, match="first_url"):
+            paginate(lambda url: {}, self.PAGING, start="https://api.test/v1/x")
+
+
+class TestPagingConfigurations:
+    @pytest.mark.parametrize(
+        "build",
+        [
+            lambda path: OffsetPaging(offset="o", results=path),
+            lambda path: OffsetPaging(offset="o", total=path),
+            lambda path: PageNumberPaging(page="p", results=path),
+            lambda path: PageNumberPaging(page="p", totals=("$.ok", path)),
+            lambda path: CursorPaging(cursor="c", next=path),
+            lambda path: CursorPaging(cursor="c", next="$.n", results=path),
+            lambda path: LinkPaging(next=path),
+            lambda path: LinkPaging(next="$.n", results=path),
+        ],
+    )
+    @pytest.mark.parametrize("path", ["content", "$content", "$.items[0]", "$.items[*].id", "$.links[?(@.rel)].href"])
+    def test_unsupported_paths_are_refused_at_construction(self, build: Callable[[str], Paging], path: str) -> None:
+        with pytest.raises(ValueError, match="unsupported path"):
+            build(path)
+
+    def test_defaults(self) -> None:
+        assert OffsetPaging(offset="offset") == OffsetPaging(offset="offset", limit=None, results="$", total=None)
+        assert PageNumberPaging(page="page").first_page == 1
+        assert PageNumberPaging(page="page").totals == ()
+
+    def test_frozen(self) -> None:
+        with pytest.raises(AttributeError):
+            OFFSET.results = "$.other"  # type: ignore[misc]
 
 
 class TestOffsetPage:
@@ -304,7 +660,7 @@ class TestSelect:
         assert select(Obj(), "$.content") == [5]
         assert select(Obj(), "$.other") is None
 
-    @pytest.mark.parametrize("path", ["content", "$content", "links[0]"])
+    @pytest.mark.parametrize("path", ["content", "$content", "links[0]", "$.links[0]", "$.links[?(@.rel)].href"])
     def test_unsupported_paths(self, path: str) -> None:
         with pytest.raises(ValueError, match="unsupported path"):
             select(DOC, path)

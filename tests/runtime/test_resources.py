@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -19,6 +19,7 @@ import pytest
 from pydantic import BaseModel, ConfigDict, Field
 from specwright_runtime.core import AsyncCore, RequestOptions, SyncCore
 from specwright_runtime.errors import ErrorInfo, FailureKind, SpecwrightError, StatusError
+from specwright_runtime.paging import PageNumberPaging
 from specwright_runtime.resources import AsyncResourceClient, HeadResult, ResourceClient, ResourcePaging
 from specwright_runtime.retries import RetryPolicy
 
@@ -26,6 +27,8 @@ MakeCore = Callable[..., SyncCore]
 Handler = Callable[[httpx.Request], httpx.Response]
 
 LINKS = "address/{address_id}/link/"
+#: CloudCIX's list envelope; the defaults of ResourcePaging are neutral (a bare list, no total)
+CLOUDCIX = ResourcePaging(items="$.content", totals=("$._metadata.total_records", "$._metadata.totalRecords"))
 
 
 class Link(BaseModel):
@@ -332,9 +335,30 @@ class TestErrorsAndRetries:
 
 
 class TestIterAll:
+    def test_neutral_defaults_page_a_bare_list(self, make_core: MakeCore, recorder: Any) -> None:
+        def handle(request: httpx.Request) -> httpx.Response:
+            page, limit = int(request.url.params["page"]), int(request.url.params["limit"])
+            return httpx.Response(200, json=[{"id": i} for i in range(page * limit, min((page + 1) * limit, 5))])
+
+        rec = recorder(handle)
+        items = list(ResourceClient(make_core(rec), "contact/").iter_all(page_size=2))
+        assert [i["id"] for i in items] == [0, 1, 2, 3, 4]
+        assert pages_asked(rec) == [("0", "2"), ("1", "2"), ("2", "2")]  # no total: the short page ended it
+
+    def test_neutral_defaults_do_not_read_an_envelope(self, make_core: MakeCore, recorder: Any) -> None:
+        # an API's envelope must come from its spec; unconfigured, the envelope is not a list
+        rec = recorder(paged(3))
+        with pytest.raises(SpecwrightError, match=r"no list at \$ "):
+            list(ResourceClient(make_core(rec), "contact/").iter_all())
+
+    def test_paging_config_as_page_numbers(self) -> None:
+        assert ResourcePaging().page_numbers() == PageNumberPaging(page="page", size="limit", first_page=0)
+        assert CLOUDCIX.page_numbers().totals == ("$._metadata.total_records", "$._metadata.totalRecords")
+        assert ResourcePaging(totals=["$.n"]).totals == ("$.n",)
+
     def test_exact_multiple_stops_at_the_total(self, make_core: MakeCore, recorder: Any) -> None:
         rec = recorder(paged(200))
-        items = list(ResourceClient(make_core(rec), LINKS).iter_all(address_id=7))
+        items = list(ResourceClient(make_core(rec), LINKS, paging=CLOUDCIX).iter_all(address_id=7))
 
         assert [i["id"] for i in items] == list(range(200))
         assert pages_asked(rec) == [("0", "100"), ("1", "100")]  # no third request
@@ -342,55 +366,55 @@ class TestIterAll:
 
     def test_exact_multiple_without_total_ends_on_the_empty_page(self, make_core: MakeCore, recorder: Any) -> None:
         rec = recorder(paged(200, total=-1))
-        items = list(ResourceClient(make_core(rec), "contact/").iter_all())
+        items = list(ResourceClient(make_core(rec), "contact/", paging=CLOUDCIX).iter_all())
         assert len(items) == 200
         assert pages_asked(rec) == [("0", "100"), ("1", "100"), ("2", "100")]
 
     def test_short_page_without_total_is_the_last(self, make_core: MakeCore, recorder: Any) -> None:
         rec = recorder(paged(150, total=-1))
-        assert len(list(ResourceClient(make_core(rec), "contact/").iter_all())) == 150
+        assert len(list(ResourceClient(make_core(rec), "contact/", paging=CLOUDCIX).iter_all())) == 150
         assert rec.calls == 2
 
     def test_total_lying_too_high_stops_on_the_empty_page(self, make_core: MakeCore, recorder: Any) -> None:
         rec = recorder(paged(150, total=10_000))
-        items = list(ResourceClient(make_core(rec), "contact/").iter_all())
+        items = list(ResourceClient(make_core(rec), "contact/", paging=CLOUDCIX).iter_all())
         assert len(items) == 150
         assert pages_asked(rec) == [("0", "100"), ("1", "100"), ("2", "100")]
 
     def test_short_pages_continue_while_the_total_says_more(self, make_core: MakeCore, recorder: Any) -> None:
         # a server capping the page size: a short page is not the end when a total is known
         rec = recorder(paged(250, cap=60))
-        items = list(ResourceClient(make_core(rec), "contact/").iter_all())
+        items = list(ResourceClient(make_core(rec), "contact/", paging=CLOUDCIX).iter_all())
         assert [i["id"] for i in items] == list(range(250))
         assert rec.calls == 5  # 60 + 60 + 60 + 60 + 10: the total ended it
 
     def test_repeated_page_stops(self, make_core: MakeCore, recorder: Any) -> None:
         rec = recorder(paged(500, ignore_page=True))
-        items = list(ResourceClient(make_core(rec), "contact/").iter_all())
+        items = list(ResourceClient(make_core(rec), "contact/", paging=CLOUDCIX).iter_all())
         assert [i["id"] for i in items] == list(range(100))
         assert rec.calls == 2
 
     @pytest.mark.parametrize(("max_items", "asked"), [(130, [("0", "100"), ("1", "100")]), (5, [("0", "5")])])
     def test_max_items(self, make_core: MakeCore, recorder: Any, max_items: int, asked: list[Any]) -> None:
         rec = recorder(paged(250))
-        items = list(ResourceClient(make_core(rec), "contact/").iter_all(max_items=max_items))
+        items = list(ResourceClient(make_core(rec), "contact/", paging=CLOUDCIX).iter_all(max_items=max_items))
         assert [i["id"] for i in items] == list(range(max_items))
         assert pages_asked(rec) == asked
 
     def test_max_items_zero_sends_nothing(self, make_core: MakeCore, recorder: Any) -> None:
         rec = recorder(paged(250))
-        assert list(ResourceClient(make_core(rec), "contact/").iter_all(max_items=0)) == []
+        assert list(ResourceClient(make_core(rec), "contact/", paging=CLOUDCIX).iter_all(max_items=0)) == []
         assert rec.calls == 0
 
     def test_total_records_camel_case_fallback(self, make_core: MakeCore, recorder: Any) -> None:
         rec = recorder(paged(200, total_key="totalRecords"))
-        assert len(list(ResourceClient(make_core(rec), "contact/").iter_all())) == 200
+        assert len(list(ResourceClient(make_core(rec), "contact/", paging=CLOUDCIX).iter_all())) == 200
         assert rec.calls == 2  # the total ended it, not an empty page
 
     def test_total_records_wins_over_camel_case(self, make_core: MakeCore, recorder: Any) -> None:
         body = {"_metadata": {"total_records": 2, "totalRecords": 900}, "content": [{"id": 1}, {"id": 2}]}
         rec = recorder(ok(body))
-        assert len(list(ResourceClient(make_core(rec), "contact/").iter_all(page_size=2))) == 2
+        assert len(list(ResourceClient(make_core(rec), "contact/", paging=CLOUDCIX).iter_all(page_size=2))) == 2
         assert rec.calls == 1
 
     def test_caller_params_untouched(self, make_core: MakeCore, recorder: Any) -> None:
@@ -398,7 +422,7 @@ class TestIterAll:
         params = {"search[name]": "x", "page": 7, "limit": 3}
         snapshot = dict(params)
 
-        list(ResourceClient(make_core(rec), "contact/").iter_all(params=params, page_size=100))
+        list(ResourceClient(make_core(rec), "contact/", paging=CLOUDCIX).iter_all(params=params, page_size=100))
 
         assert params == snapshot
         assert [r.url.params["search[name]"] for r in rec.requests] == ["x", "x"]
@@ -406,7 +430,7 @@ class TestIterAll:
 
     def test_is_lazy(self, make_core: MakeCore, recorder: Any) -> None:
         rec = recorder(paged(250))
-        items = ResourceClient(make_core(rec), "contact/").iter_all()
+        items = ResourceClient(make_core(rec), "contact/", paging=CLOUDCIX).iter_all()
         assert rec.calls == 0
         assert next(items) == {"id": 0}
         assert rec.calls == 1
@@ -426,19 +450,19 @@ class TestIterAll:
 
     def test_default_page_size_comes_from_the_paging_config(self, make_core: MakeCore, recorder: Any) -> None:
         rec = recorder(paged(10))
-        list(ResourceClient(make_core(rec), "contact/", paging=ResourcePaging(page_size=4)).iter_all())
+        list(ResourceClient(make_core(rec), "contact/", paging=replace(CLOUDCIX, page_size=4)).iter_all())
         assert pages_asked(rec) == [("0", "4"), ("1", "4"), ("2", "4")]
 
     def test_items_that_are_not_a_list(self, make_core: MakeCore, recorder: Any) -> None:
         rec = recorder(ok({"content": {"id": 1}, "_metadata": {"total_records": 1}}))
         with pytest.raises(SpecwrightError, match=r"no list at \$\.content") as caught:
-            list(ResourceClient(make_core(rec), "contact/").iter_all())
+            list(ResourceClient(make_core(rec), "contact/", paging=CLOUDCIX).iter_all())
         assert caught.value.info is not None and caught.value.info.kind is FailureKind.VALIDATION
 
     def test_error_on_a_later_page_raises(self, make_core: MakeCore, recorder: Any) -> None:
         first = paged(250)
         rec = recorder(first, lambda r: httpx.Response(404, json={"detail": "page gone"}))
-        items = ResourceClient(make_core(rec), "contact/").iter_all()
+        items = ResourceClient(make_core(rec), "contact/", paging=CLOUDCIX).iter_all()
         assert len([next(items) for _ in range(100)]) == 100
         with pytest.raises(StatusError, match="page gone") as caught:
             next(items)
@@ -447,9 +471,11 @@ class TestIterAll:
     @pytest.mark.parametrize("kwargs", [{"page_size": 0}, {"max_items": -1}])
     def test_bad_arguments(self, make_core: MakeCore, recorder: Any, kwargs: dict[str, Any]) -> None:
         with pytest.raises(ValueError):
-            ResourceClient(make_core(recorder(ok())), "contact/").iter_all(**kwargs)
+            ResourceClient(make_core(recorder(ok())), "contact/", paging=CLOUDCIX).iter_all(**kwargs)
 
-    @pytest.mark.parametrize("kwargs", [{"page_size": 0}, {"items": "content"}, {"totals": ("$.a", "meta.b")}])
+    @pytest.mark.parametrize(
+        "kwargs", [{"page_size": 0}, {"items": "content"}, {"totals": ("$.a", "meta.b")}, {"items": "$.content[0]"}]
+    )
     def test_bad_paging_config(self, kwargs: dict[str, Any]) -> None:
         with pytest.raises(ValueError):
             ResourcePaging(**kwargs)
@@ -552,7 +578,7 @@ def server() -> Iterator[ResourceServer]:
 def test_end_to_end_sync(server: ResourceServer, error_factory: Callable[[ErrorInfo], Exception]) -> None:
     with httpx.Client() as http:
         core = SyncCore(http, base_url=server.url + "/v1", error_factory=error_factory, retry=RetryPolicy.disabled())
-        links = ResourceClient(core, LINKS)
+        links = ResourceClient(core, LINKS, paging=CLOUDCIX)
 
         created = [links.create(data={"name": f"n{i}"}, address_id="7/8") for i in range(250)]
         assert created[0] == {"id": 1, "name": "n0"}
@@ -583,7 +609,7 @@ def test_end_to_end_sync(server: ResourceServer, error_factory: Callable[[ErrorI
 async def test_end_to_end_async(server: ResourceServer, error_factory: Callable[[ErrorInfo], Exception]) -> None:
     async with httpx.AsyncClient() as http:
         core = AsyncCore(http, base_url=server.url + "/v1", error_factory=error_factory)
-        buckets = AsyncResourceClient(core, "{region_name}/bucket/")
+        buckets = AsyncResourceClient(core, "{region_name}/bucket/", paging=CLOUDCIX)
 
         for i in range(5):
             await buckets.create(data={"name": f"b{i}"}, region_name="eu/west")

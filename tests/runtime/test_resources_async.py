@@ -19,6 +19,8 @@ Handler = Callable[[httpx.Request], httpx.Response]
 pytestmark = pytest.mark.asyncio
 
 LINKS = "address/{address_id}/link/"
+#: CloudCIX's list envelope; the defaults of ResourcePaging are neutral (a bare list, no total)
+CLOUDCIX = ResourcePaging(items="$.content", totals=("$._metadata.total_records", "$._metadata.totalRecords"))
 
 
 class Link(BaseModel):
@@ -116,37 +118,51 @@ async def test_retries_follow_the_method(make_async_core: MakeCore, recorder: An
 
 
 class TestIterAll:
+    async def test_neutral_defaults_page_a_bare_list(self, make_async_core: MakeCore, recorder: Any) -> None:
+        def handle(request: httpx.Request) -> httpx.Response:
+            page, limit = int(request.url.params["page"]), int(request.url.params["limit"])
+            return httpx.Response(200, json=[{"id": i} for i in range(page * limit, min((page + 1) * limit, 3))])
+
+        rec = recorder(handle)
+        items = await collect(AsyncResourceClient(make_async_core(rec), "contact/"), page_size=2)
+        assert [i["id"] for i in items] == [0, 1, 2]
+        assert rec.calls == 2  # no total: the short page ended it
+
+    async def test_neutral_defaults_do_not_read_an_envelope(self, make_async_core: MakeCore, recorder: Any) -> None:
+        with pytest.raises(SpecwrightError, match=r"no list at \$ "):
+            await collect(AsyncResourceClient(make_async_core(recorder(paged(3))), "contact/"))
+
     async def test_exact_multiple_stops_at_the_total(self, make_async_core: MakeCore, recorder: Any) -> None:
         rec = recorder(paged(200))
-        items = await collect(AsyncResourceClient(make_async_core(rec), LINKS), address_id=7)
+        items = await collect(AsyncResourceClient(make_async_core(rec), LINKS, paging=CLOUDCIX), address_id=7)
         assert [i["id"] for i in items] == list(range(200))
         assert rec.calls == 2
 
     async def test_lying_total_stops_on_the_empty_page(self, make_async_core: MakeCore, recorder: Any) -> None:
         rec = recorder(paged(150, total=999))
-        assert len(await collect(AsyncResourceClient(make_async_core(rec), "contact/"))) == 150
+        assert len(await collect(AsyncResourceClient(make_async_core(rec), "contact/", paging=CLOUDCIX))) == 150
         assert rec.calls == 3
 
     async def test_repeated_page_stops(self, make_async_core: MakeCore, recorder: Any) -> None:
         rec = recorder(paged(500, same_page=True))
-        assert len(await collect(AsyncResourceClient(make_async_core(rec), "contact/"))) == 100
+        assert len(await collect(AsyncResourceClient(make_async_core(rec), "contact/", paging=CLOUDCIX))) == 100
         assert rec.calls == 2
 
     async def test_max_items(self, make_async_core: MakeCore, recorder: Any) -> None:
         rec = recorder(paged(500))
-        items = await collect(AsyncResourceClient(make_async_core(rec), "contact/"), max_items=150)
+        items = await collect(AsyncResourceClient(make_async_core(rec), "contact/", paging=CLOUDCIX), max_items=150)
         assert [i["id"] for i in items] == list(range(150))
         assert rec.calls == 2
 
     async def test_total_records_camel_case_fallback(self, make_async_core: MakeCore, recorder: Any) -> None:
         rec = recorder(paged(200, total_key="totalRecords"))
-        assert len(await collect(AsyncResourceClient(make_async_core(rec), "contact/"))) == 200
+        assert len(await collect(AsyncResourceClient(make_async_core(rec), "contact/", paging=CLOUDCIX))) == 200
         assert rec.calls == 2
 
     async def test_caller_params_untouched(self, make_async_core: MakeCore, recorder: Any) -> None:
         rec = recorder(paged(30))
         params: dict[str, Any] = {"order": "name", "limit": 1}
-        await collect(AsyncResourceClient(make_async_core(rec), "contact/"), params=params, page_size=20)
+        await collect(AsyncResourceClient(make_async_core(rec), "contact/", paging=CLOUDCIX), params=params, page_size=20)
         assert params == {"order": "name", "limit": 1}
         assert [dict(r.url.params) for r in rec.requests] == [
             {"order": "name", "limit": "20", "page": "0"},
@@ -163,7 +179,7 @@ class TestIterAll:
     async def test_items_that_are_not_a_list(self, make_async_core: MakeCore, recorder: Any) -> None:
         rec = recorder(lambda r: httpx.Response(200, content=json.dumps({"content": "nope"}).encode()))
         with pytest.raises(SpecwrightError) as caught:
-            await collect(AsyncResourceClient(make_async_core(rec), "contact/"))
+            await collect(AsyncResourceClient(make_async_core(rec), "contact/", paging=CLOUDCIX))
         assert caught.value.info is not None and caught.value.info.kind is FailureKind.VALIDATION
 
 

@@ -15,7 +15,7 @@ is appended (collection methods then take ``pk=`` like any other placeholder).
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Hashable, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 from uuid import UUID
@@ -24,7 +24,7 @@ import httpx
 
 from .core import UNSET, AsyncCore, Call, RequestOptions, SyncCore, path_segment, wire_value
 from .errors import FailureKind
-from .paging import Page, aiterate, iterate, select
+from .paging import PageNumberPaging, apaginate, paginate, select
 from .redact import redact_url
 
 __all__ = ["AsyncResourceClient", "HeadResult", "PathValue", "ResourceClient", "ResourcePaging"]
@@ -40,26 +40,37 @@ _JSON = "application/json"
 
 @dataclass(frozen=True, slots=True)
 class ResourcePaging:
-    """How ``iter_all`` walks a collection: page-number paging with a total-count envelope.
+    """How ``iter_all`` walks a collection: page-number paging, optionally with a total count.
 
-    The defaults are CloudCIX's: ``?page=0&limit=100``, items at ``$.content``, the total at
-    ``$._metadata.total_records`` or else ``$._metadata.totalRecords`` (first path with an
-    integer wins). Paths use the JSONPath subset of :func:`specwright_runtime.paging.select`.
+    The defaults are neutral: ``?page=0&limit=100``, the body is the list of items, no total
+    (so a short or empty page ends the walk). An API's own envelope comes from its spec's
+    ``x-specwright-resources.paging`` — e.g. CloudCIX's items at ``$.content`` and totals at
+    ``("$._metadata.total_records", "$._metadata.totalRecords")``, where the first path with an
+    integer wins. Paths use the JSONPath subset of :func:`specwright_runtime.paging.select`.
     """
 
     page_param: str = "page"
     size_param: str = "limit"
     first_page: int = 0
     page_size: int = 100
-    items: str = "$.content"
-    totals: tuple[str, ...] = ("$._metadata.total_records", "$._metadata.totalRecords")
+    items: str = "$"
+    totals: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.page_size < 1:
             raise ValueError("page_size must be >= 1")
         object.__setattr__(self, "totals", tuple(self.totals))  # a list from generated code is fine too
-        for path in (self.items, *self.totals):
-            select({}, path)  # refuses an unsupported path now rather than mid-iteration
+        self.page_numbers()  # refuses an unsupported path now rather than mid-iteration
+
+    def page_numbers(self) -> PageNumberPaging:
+        """The same walk as a :class:`~specwright_runtime.paging.PageNumberPaging` for ``paginate``."""
+        return PageNumberPaging(
+            page=self.page_param,
+            size=self.size_param,
+            results=self.items,
+            totals=self.totals,
+            first_page=self.first_page,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,21 +162,16 @@ class _ResourceBase:
         query = {**(params or {}), self.paging.page_param: number, self.paging.size_param: size}
         return self._call("GET", url_path, query, options)
 
-    def _page(self, response: httpx.Response, number: int, size: int) -> Page[Any]:
+    def _page(self, response: httpx.Response) -> Any:
+        """The page document, or the package's error when its items are not a list."""
         document = self._json(response)
         items = select(document, self.paging.items)
-        if items is None:
-            items = []
-        if not isinstance(items, list):
+        if items is not None and not isinstance(items, list):
             core = self._any_core
             message = f"{core.title} API sent no list at {self.paging.items} ({redact_url(response.request.url)})"
             info = core.info(FailureKind.VALIDATION, response.request, message, response=response, body=document)
             raise core.error_factory(info)
-        total = _total(document, self.paging.totals)
-        # with a total, a short page is not the end (a server may cap the page size); the
-        # total, an empty page or a repeated page ends it; without one, a short page does
-        last = total is None and len(items) < size
-        return Page(items, None if last else number + 1, total)
+        return document
 
 
 def _segment(name: str, value: Any) -> str:
@@ -173,16 +179,6 @@ def _segment(name: str, value: Any) -> str:
     if not wire_value(value):
         raise ValueError(f"path argument {name!r} is empty")
     return path_segment(value)
-
-
-def _total(document: Any, paths: tuple[str, ...]) -> int | None:
-    for path in paths:
-        value = select(document, path)
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.isdigit():
-            return int(value)
-    return None
 
 
 class ResourceClient(_ResourceBase):
@@ -298,12 +294,10 @@ class ResourceClient(_ResourceBase):
         url_path = self._url_path(_COLLECTION, path)
         size = self._paging_plan(page_size, max_items)
 
-        def fetch(position: Hashable) -> Page[Any]:
-            assert isinstance(position, int)
-            response = self.core.send(self._page_call(url_path, position, size, params, request_options))
-            return self._page(response, position, size)
+        def fetch(number: int) -> Any:
+            return self._page(self.core.send(self._page_call(url_path, number, size, params, request_options)))
 
-        return iterate(fetch, self.paging.first_page, max_items=max_items)
+        return paginate(fetch, self.paging.page_numbers(), page_size=size, max_items=max_items)
 
 
 class AsyncResourceClient(_ResourceBase):
@@ -411,9 +405,7 @@ class AsyncResourceClient(_ResourceBase):
         url_path = self._url_path(_COLLECTION, path)
         size = self._paging_plan(page_size, max_items)
 
-        async def fetch(position: Hashable) -> Page[Any]:
-            assert isinstance(position, int)
-            response = await self.core.send(self._page_call(url_path, position, size, params, request_options))
-            return self._page(response, position, size)
+        async def fetch(number: int) -> Any:
+            return self._page(await self.core.send(self._page_call(url_path, number, size, params, request_options)))
 
-        return aiterate(fetch, self.paging.first_page, max_items=max_items)
+        return apaginate(fetch, self.paging.page_numbers(), page_size=size, max_items=max_items)
