@@ -73,7 +73,7 @@ class BasicAuth(httpx.Auth):
 
     def set_credentials(self, username: str | None, password: str | None) -> None:
         """Use these credentials from the next request on (``None`` username: send none)."""
-        self._username = username if username is not None else None
+        self._username = username
         self._password = password or ""
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
