@@ -1,7 +1,8 @@
-"""auth: BearerAuth, ApiKeyAuth, OAuth2Token and the sync OAuth2Auth flow."""
+"""auth: BearerAuth, BasicAuth, ApiKeyAuth, OAuth2Token and the sync OAuth2Auth flow."""
 
 from __future__ import annotations
 
+import base64
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -14,6 +15,7 @@ import jwt
 import pytest
 from specwright_runtime.auth import (
     ApiKeyAuth,
+    BasicAuth,
     BearerAuth,
     ClientCredentialsGrant,
     OAuth2Auth,
@@ -142,6 +144,34 @@ class TestBearerAuth:
     def test_repr_hides_token(self) -> None:
         assert repr(BearerAuth("sup3r-s3cret")) == "BearerAuth(token=set)"
         assert repr(BearerAuth()) == "BearerAuth(token=None)"
+
+
+class TestBasicAuth:
+    def test_header_is_utf8_user_and_password(self, client_for: Callable[..., httpx.Client], recorder: Any) -> None:
+        rec = recorder(200)
+        client_for(rec, BasicAuth("jürgen", "pa:ss")).get("/x")
+        assert rec.last.headers["authorization"] == "Basic " + base64.b64encode("jürgen:pa:ss".encode()).decode()
+
+    def test_set_credentials_replaces_and_clears(self, client_for: Callable[..., httpx.Client], recorder: Any) -> None:
+        rec = recorder(200)
+        auth = BasicAuth()
+        client = client_for(rec, auth)
+        client.get("/x")
+        assert "authorization" not in rec.last.headers
+        auth.set_credentials("ann", "pw1")
+        client.get("/x")
+        assert rec.last.headers["authorization"] == "Basic " + base64.b64encode(b"ann:pw1").decode()
+        assert auth.username == "ann"
+        auth.set_credentials("bob", None)  # no password: an empty one
+        client.get("/x")
+        assert rec.last.headers["authorization"] == "Basic " + base64.b64encode(b"bob:").decode()
+        auth.set_credentials(None, None)
+        client.get("/x")
+        assert "authorization" not in rec.last.headers and auth.username is None
+
+    def test_repr_never_shows_the_password(self) -> None:
+        assert repr(BasicAuth("ann", "sup3r-s3cret")) == "BasicAuth(username='ann', password=set)"
+        assert repr(BasicAuth()) == "BasicAuth(username=None, password=None)"
 
 
 class TestApiKeyAuth:

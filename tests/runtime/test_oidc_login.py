@@ -135,7 +135,7 @@ def test_explicit_login_through_the_core(provider: OIDCProvider, browser: Browse
     auth = OAuth2Auth(provider.token_endpoint, interactive=login_for(provider, browser))
     core = SyncCore(httpx.Client(auth=auth), base_url=provider.url, error_factory=make_error, title="Demo")
     try:
-        token = auth.login(core)
+        token = core.login(auth)
         assert len(browser.opened) == 1 and auth.token is token
         assert core.http.get(provider.me_url).status_code == 200
         provider.expire_access_tokens()

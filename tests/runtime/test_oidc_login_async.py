@@ -98,7 +98,7 @@ async def test_explicit_login_through_the_async_core(provider: OIDCProvider, bro
     auth = OAuth2Auth(provider.token_endpoint, interactive=login_for(provider, browser))
     core = AsyncCore(httpx.AsyncClient(auth=auth), base_url=provider.url, error_factory=make_error, title="Demo")
     try:
-        token = await auth.alogin(core)
+        token = await core.login(auth)
         assert auth.token is token
         assert (await core.http.get(provider.me_url)).status_code == 200
     finally:
@@ -114,7 +114,7 @@ async def test_explicit_login_failure_maps_to_the_package_error(provider: OIDCPr
     core = AsyncCore(httpx.AsyncClient(auth=auth), base_url=provider.url, error_factory=make_error, title="Demo")
     try:
         with pytest.raises(Exception) as caught:
-            await auth.alogin(core)
+            await core.login(auth)
     finally:
         await core.close()
     info = getattr(caught.value, "info", None)

@@ -1,30 +1,96 @@
-"""Runtime support for specwright-generated API clients."""
+"""Runtime support for specwright-generated API clients.
 
-from .auth import ApiKeyAuth, BearerAuth, ClientCredentialsGrant, OAuth2Auth, OAuth2Token, PasswordGrant, TokenCache
-from .core import UNSET, AsyncCore, Call, RequestOptions, SyncCore, type_adapter
-from .errors import ErrorInfo, FailureKind, SpecwrightError, StatusError
+``__all__`` is the runtime's contract with generated and per-API code: they import only
+these names, from here.
+"""
+
+from .attempts import DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT
+from .auth import (
+    ApiKeyAuth,
+    BasicAuth,
+    BearerAuth,
+    ClientCredentialsGrant,
+    OAuth2Auth,
+    OAuth2Token,
+    PasswordGrant,
+    TokenCache,
+)
+from .client import (
+    AsyncClient,
+    AsyncOpenIDConnectMethods,
+    AsyncPasswordLoginMethods,
+    BasicMethods,
+    OpenIDConnectMethods,
+    PasswordLoginMethods,
+    SyncClient,
+    TokenMethods,
+)
+from .core import AsyncCore, SyncCore
+from .device import DeviceAuthorization, show_device_code
+from .downloads import Progress
+from .errors import ErrorFactory, ErrorInfo, FailureKind, SpecwrightError, StatusError
+from .files import write_private
+from .oidc_auth import OpenIDConnectAuth
+from .redact import redact_url
+from .resources import AsyncResourceClient, HeadResult, ResourceClient, ResourcePaging
 from .retries import RetryPolicy
+from .schemes import ApiKeyScheme, AuthScheme, BasicScheme, BearerScheme, OAuth2Scheme, OpenIDConnectScheme
+from .servers import server_url
+from .wire import UNSET, Call, RequestOptions, comma_joined, type_adapter
+
+# TODO(issue 9, A2 merge): from .paging import CursorPaging, LinkPaging, OffsetPaging, PageNumberPaging, apaginate, paginate
+# and add those six names to __all__ below.
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "DEFAULT_TIMEOUT",
+    "DEFAULT_TOTAL_TIMEOUT",
     "UNSET",
     "ApiKeyAuth",
+    "ApiKeyScheme",
+    "AsyncClient",
     "AsyncCore",
+    "AsyncOpenIDConnectMethods",
+    "AsyncPasswordLoginMethods",
+    "AsyncResourceClient",
+    "AuthScheme",
+    "BasicAuth",
+    "BasicMethods",
+    "BasicScheme",
     "BearerAuth",
+    "BearerScheme",
     "Call",
     "ClientCredentialsGrant",
+    "DeviceAuthorization",
+    "ErrorFactory",
     "ErrorInfo",
     "FailureKind",
+    "HeadResult",
     "OAuth2Auth",
-    "TokenCache",
+    "OAuth2Scheme",
     "OAuth2Token",
+    "OpenIDConnectAuth",
+    "OpenIDConnectMethods",
+    "OpenIDConnectScheme",
     "PasswordGrant",
+    "PasswordLoginMethods",
+    "Progress",
     "RequestOptions",
+    "ResourceClient",
+    "ResourcePaging",
     "RetryPolicy",
     "SpecwrightError",
     "StatusError",
+    "SyncClient",
     "SyncCore",
+    "TokenCache",
+    "TokenMethods",
     "__version__",
+    "comma_joined",
+    "redact_url",
+    "server_url",
+    "show_device_code",
     "type_adapter",
+    "write_private",
 ]

@@ -1,11 +1,16 @@
 """Authentication flows as ``httpx.Auth`` objects.
 
-Secrets are held in private attributes and never appear in ``repr()``.
+As in httpx, a flow only yields requests (the API request, and token requests when it must
+renew) and reads their answers; it never sends anything itself. The request core
+(:mod:`specwright_runtime.core`) drives explicit token fetches and logins, so this module
+imports neither the core nor the client layer. Secrets are held in private attributes and
+never appear in ``repr()``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import json
 import logging
@@ -15,7 +20,7 @@ import time
 from collections.abc import AsyncGenerator, Generator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Final, Protocol
 
 import httpx
 import jwt
@@ -23,9 +28,6 @@ import jwt
 from .errors import TokenEndpointError, parse_body
 from .files import write_private
 from .redact import redact_url
-
-if TYPE_CHECKING:  # the core imports this module
-    from .core import AsyncCore, SyncCore
 
 logger = logging.getLogger("specwright_runtime.auth")
 
@@ -54,6 +56,36 @@ class BearerAuth(httpx.Auth):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(token={'set' if self._token else None})"
+
+
+class BasicAuth(httpx.Auth):
+    """HTTP basic auth (RFC 7617) whose credentials can be replaced; without a username nothing is sent."""
+
+    def __init__(self, username: str | None = None, password: str | None = None) -> None:
+        self._username: str | None = None
+        self._password = ""
+        self.set_credentials(username, password)
+
+    @property
+    def username(self) -> str | None:
+        """The current username."""
+        return self._username
+
+    def set_credentials(self, username: str | None, password: str | None) -> None:
+        """Use these credentials from the next request on (``None`` username: send none)."""
+        self._username = username
+        self._password = password or ""
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        if self._username is not None:
+            # RFC 7617 section 2.1: UTF-8 is the charset clients use
+            pair = f"{self._username}:{self._password}".encode()
+            request.headers["Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
+        yield request
+
+    def __repr__(self) -> str:
+        password = "set" if self._password else None
+        return f"{type(self).__name__}(username={self._username!r}, password={password})"
 
 
 class ApiKeyAuth(httpx.Auth):
@@ -255,6 +287,20 @@ class TokenCache:
             self.path.unlink()
 
 
+class _NeedsUser:
+    """What a renewal yields when only the user can provide a grant."""
+
+    def __repr__(self) -> str:
+        return "NEEDS_USER"
+
+
+#: Yielded by a renewal for the user's interactive grant (answered with that grant).
+NEEDS_USER: Final = _NeedsUser()
+
+#: The steps of one renewal: token requests and :data:`NEEDS_USER`, answered with responses or a grant.
+_Steps = Generator[httpx.Request | _NeedsUser, Any, None]
+
+
 class OAuth2Auth(httpx.Auth):
     """Bearer auth backed by an OAuth2 token endpoint.
 
@@ -348,26 +394,6 @@ class OAuth2Auth(httpx.Auth):
             )
         return self._interactive.grant()
 
-    def login_failure(self, core: SyncCore | AsyncCore, exc: TokenEndpointError) -> Exception:
-        """The package's exception for a login that failed before or at the token endpoint."""
-        return core.transport_failure(httpx.Request("POST", self.token_url or exc.url), exc)
-
-    def login(self, core: SyncCore) -> OAuth2Token:
-        """Log in now through the interactive login; failures map to the package's errors like any call."""
-        try:
-            grant = self.interactive_grant()
-        except TokenEndpointError as exc:
-            raise self.login_failure(core, exc) from exc
-        return core.fetch_token(self, grant)
-
-    async def alogin(self, core: AsyncCore) -> OAuth2Token:
-        """Async twin of :meth:`login`; the blocking login runs in a worker thread."""
-        try:
-            grant = await asyncio.to_thread(self.interactive_grant)
-        except TokenEndpointError as exc:
-            raise self.login_failure(core, exc) from exc
-        return await core.fetch_token(self, grant)
-
     # -- the token request -------------------------------------------------------------
     def build_token_request(self, grant: Grant | None = None) -> httpx.Request:
         """The POST that obtains a new token: with ``grant`` if given, else refresh token, else the grant."""
@@ -429,19 +455,53 @@ class OAuth2Auth(httpx.Auth):
         self.accept_token_response(response)
         return False
 
-    def _renew(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        """The token requests of one renewal: refresh token or grant, else the interactive login."""
+    def _renewal(self, request: httpx.Request) -> _Steps:
+        """The steps of one renewal, for sync and async flows alike.
+
+        Yields token requests (answered with their read responses) and :data:`NEEDS_USER`
+        when only the user can provide a grant (answered with that grant). Refresh token or
+        stored grant first; the interactive login when there is neither or the refresh
+        token is refused.
+        """
         login = not self.can_renew()
         if not login:
             refreshing = self._refreshable()
-            token_response = yield self._token_request_for(request)
-            token_response.read()
-            login = self._accept_or_login(token_response, refreshing)
+            response = yield self._token_request_for(request)
+            login = self._accept_or_login(response, refreshing)
         if login:
-            grant = self.interactive_grant()
-            token_response = yield self._token_request_for(request, grant)
-            token_response.read()
-            self.accept_token_response(token_response)
+            grant = yield NEEDS_USER
+            response = yield self._token_request_for(request, grant)
+            self.accept_token_response(response)
+
+    def _next_request(self, steps: _Steps, answer: Any) -> httpx.Request | None:
+        """The renewal's next token request (``None``: done); the user's login blocks this thread."""
+        while True:
+            try:
+                step = steps.send(answer)
+            except StopIteration:
+                return None
+            if not isinstance(step, _NeedsUser):
+                return step
+            answer = self.interactive_grant()
+
+    async def _anext_request(self, steps: _Steps, answer: Any) -> httpx.Request | None:
+        """Async twin of :meth:`_next_request`: the user's login runs in a worker thread."""
+        while True:
+            try:
+                step = steps.send(answer)
+            except StopIteration:
+                return None
+            if not isinstance(step, _NeedsUser):
+                return step
+            answer = await asyncio.to_thread(self.interactive_grant)
+
+    def _renew(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """One renewal in a sync flow."""
+        steps = self._renewal(request)
+        answer: httpx.Response | None = None
+        while (token_request := self._next_request(steps, answer)) is not None:
+            answer = yield token_request
+            answer.read()
 
     def _stale(self) -> bool:
         token = self._token
@@ -466,7 +526,7 @@ class OAuth2Auth(httpx.Auth):
         response = yield request
         if response.status_code == 401 and not renewed and self._obtainable():
             with self._sync_lock:
-                if self._token is used:
+                if self._token is used:  # else another request renewed it meanwhile
                     yield from self._renew(request)
             self._apply(request)  # httpx reads and closes the 401 itself
             yield request
@@ -476,21 +536,15 @@ class OAuth2Auth(httpx.Auth):
             self._async_lock = asyncio.Lock()
         lock = self._async_lock
         renewed = False
+        answer: httpx.Response | None
         if self._stale():
             async with lock:
                 if self._stale():
-                    # what _renew does; an async generator cannot delegate to another
-                    login = not self.can_renew()
-                    if not login:
-                        refreshing = self._refreshable()
-                        token_response = yield self._token_request_for(request)
-                        await token_response.aread()
-                        login = self._accept_or_login(token_response, refreshing)
-                    if login:
-                        grant = await asyncio.to_thread(self.interactive_grant)
-                        token_response = yield self._token_request_for(request, grant)
-                        await token_response.aread()
-                        self.accept_token_response(token_response)
+                    # the loop of _renew: an async generator cannot delegate to another
+                    steps, answer = self._renewal(request), None
+                    while (token_request := await self._anext_request(steps, answer)) is not None:
+                        answer = yield token_request
+                        await answer.aread()
                     renewed = True
         used = self._token
         self._apply(request)
@@ -498,16 +552,9 @@ class OAuth2Auth(httpx.Auth):
         if response.status_code == 401 and not renewed and self._obtainable():
             async with lock:
                 if self._token is used:
-                    login = not self.can_renew()
-                    if not login:
-                        refreshing = self._refreshable()
-                        token_response = yield self._token_request_for(request)
-                        await token_response.aread()
-                        login = self._accept_or_login(token_response, refreshing)
-                    if login:
-                        grant = await asyncio.to_thread(self.interactive_grant)
-                        token_response = yield self._token_request_for(request, grant)
-                        await token_response.aread()
-                        self.accept_token_response(token_response)
+                    steps, answer = self._renewal(request), None
+                    while (token_request := await self._anext_request(steps, answer)) is not None:
+                        answer = yield token_request
+                        await answer.aread()
             self._apply(request)  # httpx reads and closes the 401 itself
             yield request

@@ -2,6 +2,8 @@
 
 What a generated client with an ``openIdConnect`` security scheme uses. Nothing touches the
 network at construction: the discovery document is fetched when a token is first needed.
+Explicit logins are driven by the core (``core.login(auth)``, ``core.device_login(auth)``);
+this module imports neither the core nor the client layer.
 """
 
 from __future__ import annotations
@@ -14,8 +16,7 @@ from typing import Any
 import httpx
 
 from .auth import Grant, OAuth2Auth, OAuth2Token, TokenCache
-from .core import AsyncCore, SyncCore
-from .device import DeviceAuthorization, DeviceLogin, show_device_code
+from .device import DeviceAuthorization, DeviceLogin
 from .errors import TokenEndpointError
 from .loopback import LoopbackLogin, open_in_browser
 from .oidc import ProviderMetadata, discover
@@ -27,8 +28,8 @@ class OpenIDConnectAuth(OAuth2Auth):
 
     With a ``client_id``, a request that finds no usable token (none cached, none to refresh)
     logs the user in through their browser (authorization code + PKCE, loopback redirect);
-    :meth:`login` does it up front, :meth:`device_login` without a local browser. Tokens are
-    renewed with the refresh token and kept in ``cache`` (0600) if given.
+    ``core.login(auth)`` does it up front, ``core.device_login(auth)`` without a local
+    browser. Tokens are renewed with the refresh token and kept in ``cache`` (0600) if given.
     """
 
     def __init__(
@@ -89,31 +90,9 @@ class OpenIDConnectAuth(OAuth2Auth):
             except StopAsyncIteration:
                 return
 
-    # -- explicit logins -------------------------------------------------------------------
-    def device_login(
-        self, core: SyncCore, *, prompt: Callable[[DeviceAuthorization], object] = show_device_code
-    ) -> OAuth2Token:
-        """Log in on another device (RFC 8628): show a code, wait for the user, keep the token."""
-        try:
-            token = self._device(prompt).run(core.http)
-        except TokenEndpointError as exc:
-            raise self.login_failure(core, exc) from exc
-        self.set_token(token)
-        return token
-
-    async def adevice_login(
-        self, core: AsyncCore, *, prompt: Callable[[DeviceAuthorization], object] = show_device_code
-    ) -> OAuth2Token:
-        """Async twin of :meth:`device_login`."""
-        try:
-            login = await asyncio.to_thread(self._device, prompt)
-            token = await login.arun(core.http)
-        except TokenEndpointError as exc:
-            raise self.login_failure(core, exc) from exc
-        self.set_token(token)
-        return token
-
-    def _device(self, prompt: Callable[[DeviceAuthorization], object]) -> DeviceLogin:
+    # -- the logins the core runs -----------------------------------------------------------
+    def device_flow(self, prompt: Callable[[DeviceAuthorization], object]) -> DeviceLogin:
+        """The device login (RFC 8628) for this client (discovering the provider first, blocking)."""
         return DeviceLogin.from_provider(self.provider(), self._client("device"), scope=self.scope, prompt=prompt)
 
     def browser_login(self) -> LoopbackLogin:

@@ -1,4 +1,4 @@
-"""core: the total timeout bounds every attempt, the waits between them and reading the body."""
+"""attempts: the total timeout bounds every attempt, the waits between them and reading the body."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""core: credentials stay with the API (foreign origins, explicit headers) and redirects are not followed."""
+"""request_policy: credentials stay with the API (foreign origins, explicit headers) and redirects are not followed."""
 
 from __future__ import annotations
 

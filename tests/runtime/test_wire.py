@@ -1,4 +1,4 @@
-"""core: how a Call becomes an httpx.Request (path, query, headers, bodies)."""
+"""wire and request building: how a Call becomes an httpx.Request (path, query, headers, bodies)."""
 
 from __future__ import annotations
 
