@@ -28,7 +28,7 @@ def test_every_module_parses_and_calls_nothing_injected(
             calls = [ast.unparse(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)]
             assert not any("system" in c or "SystemExit" in c or "__import__" in c for c in calls), path
         # the text is still there, as text
-        assert "os.system" in (pkg.__doc__ or "") + (pkg.api.__doc__ or "") + (pkg.api.HostileApi.get_thing.__doc__ or "")
+        assert "echo pwned" in (pkg.__doc__ or "") + (pkg.api.__doc__ or "") + (pkg.api.HostileApi.get_thing.__doc__ or "")
 
 
 def test_hostile_values_reach_the_wire_unchanged(

@@ -31,6 +31,7 @@ from .downloads import Progress
 from .errors import ErrorFactory, ErrorInfo, FailureKind, SpecwrightError, StatusError
 from .files import write_private
 from .oidc_auth import OpenIDConnectAuth
+from .paging import CursorPaging, LinkPaging, OffsetPaging, PageNumberPaging, Paging, apaginate, paginate
 from .redact import redact_url
 from .resources import AsyncResourceClient, HeadResult, ResourceClient, ResourcePaging
 from .retries import RetryPolicy
@@ -38,8 +39,6 @@ from .schemes import ApiKeyScheme, AuthScheme, BasicScheme, BearerScheme, OAuth2
 from .servers import server_url
 from .wire import UNSET, Call, RequestOptions, comma_joined, type_adapter
 
-# TODO(issue 9, A2 merge): from .paging import CursorPaging, LinkPaging, OffsetPaging, PageNumberPaging, apaginate, paginate
-# and add those six names to __all__ below.
 
 __version__ = "0.1.0"
 
@@ -62,17 +61,22 @@ __all__ = [
     "BearerScheme",
     "Call",
     "ClientCredentialsGrant",
+    "CursorPaging",
     "DeviceAuthorization",
     "ErrorFactory",
     "ErrorInfo",
     "FailureKind",
     "HeadResult",
+    "LinkPaging",
     "OAuth2Auth",
     "OAuth2Scheme",
     "OAuth2Token",
+    "OffsetPaging",
     "OpenIDConnectAuth",
     "OpenIDConnectMethods",
     "OpenIDConnectScheme",
+    "PageNumberPaging",
+    "Paging",
     "PasswordGrant",
     "PasswordLoginMethods",
     "Progress",
@@ -87,7 +91,9 @@ __all__ = [
     "TokenCache",
     "TokenMethods",
     "__version__",
+    "apaginate",
     "comma_joined",
+    "paginate",
     "redact_url",
     "server_url",
     "show_device_code",
