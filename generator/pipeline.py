@@ -77,7 +77,8 @@ def generate_package(cfg: PackageConfig, templates: Path, root: Path | None) -> 
     files: dict[str, str] = {}
     for path, text in sorted(rendered.items()):
         files[path] = finish(path, text, api)
-    files[SURFACE_FILE] = json.dumps(api_surface(api, cfg), indent=2, sort_keys=True) + "\n"
+    # the surface is read from the finished files: what users import is what gets recorded
+    files[SURFACE_FILE] = json.dumps(api_surface(api, cfg, files), indent=2, sort_keys=True) + "\n"
     return GeneratedPackage(cfg, api, files, per_api_lines(templates, cfg), time.perf_counter() - started)
 
 

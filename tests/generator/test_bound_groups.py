@@ -114,10 +114,15 @@ def test_async_twin(bclient: ModuleType) -> None:
 
 def test_surface_names_bound_groups_by_how_they_are_reached(bclient: ModuleType) -> None:
     surface = json.loads((Path(bclient.__file__).parents[1] / "api-surface.json").read_text(encoding="utf-8"))
-    assert "handle_client(handle).get" in surface["methods"]
-    assert "handle_client(handle).scene(id).update" in surface["methods"]
-    assert "handle_client(handle).iter_image_info" in surface["methods"]
-    assert "image(id).file" in surface["methods"]
+    assert surface["operations"]["handle_client(handle).get"] == "GET /handle/{handle}"
+    assert surface["operations"]["handle_client(handle).scene(id).update"] == "PATCH /handle/{handle}/scene/{id}"
+    api = surface["api"]
+    assert api["BclientApi.handle_client"]["signature"] == "(handle: str) -> HandleClient"
+    assert "BclientApi.handle_client(handle).iter_image_info" in api
+    assert api["BclientApi.handle_client(handle).stats"] == {"kind": "attribute", "type": "_HandleStatsGroup"}
+    assert "BclientApi.handle_client(handle).stats.get" in api
+    assert "BclientApi.image(id).file" in api
+    assert api["AsyncBclientApi.handle_client(handle).get"]["async"] is True
 
 
 # -- validation rules ------------------------------------------------------------------------
