@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .ir import GroupSettings, Group, Operation, Param
+from .ir import Group, GroupSettings, Operation, Param
 from .naming import pascal
 
 #: Names of the default-client module itself; operations of these names get no function there.

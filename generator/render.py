@@ -9,8 +9,8 @@ from typing import Any
 
 import jinja2
 
-from .config import PackageConfig
 from . import escaping
+from .config import PackageConfig
 from .ir import Api, Operation, Param, SpecText
 
 TWIN_PREFIX = "twin_"

@@ -39,7 +39,6 @@ from .schemes import ApiKeyScheme, AuthScheme, BasicScheme, BearerScheme, OAuth2
 from .servers import server_url
 from .wire import UNSET, Call, RequestOptions, comma_joined, type_adapter
 
-
 __version__ = "0.1.0"
 
 __all__ = [
