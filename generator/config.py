@@ -44,6 +44,9 @@ class PackageConfig:
     http_kwargs: bool = False  # every method takes ``**kwargs`` for the httpx request
     module_functions: bool = False  # ``connect()`` + one module-level function per operation
     extra: dict[str, Any] = field(default_factory=dict)  # free settings for per-API templates
+    package_doc: str = ""  # the package docstring after the description
+    lazy_modules: tuple[str, ...] = ()  # per-API modules whose ``__all__`` is imported on first use
+    reexports: dict[str, tuple[str, ...]] = field(default_factory=dict)  # generated module -> names
 
     @property
     def async_api_class(self) -> str:
@@ -85,6 +88,9 @@ def package_config(key: str, spec: Path, raw: dict[str, Any]) -> PackageConfig:
         http_kwargs=bool(raw.get("http_kwargs", False)),
         module_functions=bool(raw.get("module_functions", False)),
         extra=dict(raw.get("extra") or {}),
+        package_doc=str(raw.get("package_doc", "")).strip(),
+        lazy_modules=tuple(str(m) for m in raw.get("lazy_modules") or ()),
+        reexports={str(m): tuple(str(n) for n in names) for m, names in (raw.get("reexports") or {}).items()},
     )
 
 
