@@ -13,12 +13,13 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
+from specwright_runtime import RetryPolicy
+from specwright_runtime.core import DEFAULT_TOTAL_TIMEOUT
+
 from cuiman.async_api import AsyncProcessesApi
 from cuiman.config import DEFAULT_SERVER_URL, ClientConfig
 from cuiman.exceptions import JobTimeoutError
 from cuiman.models import JobInfo, JobStatus
-from specwright_runtime import RetryPolicy
-from specwright_runtime.core import DEFAULT_TOTAL_TIMEOUT
 
 # the names the package re-exports (its __init__ reads this list at generation time)
 __all__ = ["AsyncClient"]

@@ -15,6 +15,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import httpx
+from specwright_runtime.redact import redact_url
+
 from grad300_client.api import Grad300Api
 from grad300_client.exceptions import Grad300ResponseError
 from grad300_client.models import ScanRecord, ScanType, normalize_scan_type
@@ -28,7 +30,6 @@ from grad300_client.scans import (
     records_to_table,
 )
 from grad300_client.settings import build_api_base_url, current_settings
-from specwright_runtime.redact import redact_url
 
 if TYPE_CHECKING:
     from astropy.table import Row, Table

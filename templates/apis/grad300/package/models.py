@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from grad300_client.schemas import Scan, ScanType
 from pydantic import ValidationError
+
+from grad300_client.schemas import Scan, ScanType
 
 # the names the package re-exports (its __init__ reads this list at generation time)
 __all__ = ["ScanRecord", "ScanType"]
