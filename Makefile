@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.specwright-installed
 GENERATED := $(sort $(wildcard generated/*/pyproject.toml))
+# hand-written per-API modules (templates/apis/<api>/package/*.py), checked at source
+PER_API := $(sort $(wildcard templates/apis/*/package))
 
 .PHONY: generate test lint typecheck drift pytest bench setup clean
 
@@ -26,10 +28,14 @@ generate: $(STAMP)
 	$(MAKE) --no-print-directory setup
 
 lint: setup
-	$(VENV)/bin/ruff check generator specwright-runtime generated tests bench
+	$(VENV)/bin/ruff check generator specwright-runtime generated tests bench templates/apis
 
 typecheck: setup
 	$(VENV)/bin/mypy generator specwright-runtime/src/specwright_runtime $(foreach p,$(GENERATED),$(dir $(p)))
+	@# one run per API: the folders are not packages, and two APIs' client modules share a name
+	set -e; for dir in $(PER_API); do \
+		$(VENV)/bin/mypy --strict --cache-dir .mypy_cache/per-api-$$(basename $$(dirname $$dir)) $$dir; \
+	done
 
 drift: setup
 	$(PY) -m generator check

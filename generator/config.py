@@ -45,6 +45,9 @@ class PackageConfig:
     module_functions: bool = False  # ``connect()`` + one module-level function per operation
     reserved_names: tuple[str, ...] = ()  # client attributes the package's own code adds (no group may take them)
     extra: dict[str, Any] = field(default_factory=dict)  # free settings for per-API templates
+    package_doc: str = ""  # the package docstring after the description
+    lazy_modules: tuple[str, ...] = ()  # per-API modules whose ``__all__`` is imported on first use
+    reexports: dict[str, tuple[str, ...]] = field(default_factory=dict)  # generated module -> names
 
     @property
     def async_api_class(self) -> str:
@@ -87,6 +90,9 @@ def package_config(key: str, spec: Path, raw: dict[str, Any]) -> PackageConfig:
         module_functions=bool(raw.get("module_functions", False)),
         reserved_names=tuple(str(n) for n in raw.get("reserved_names") or ()),
         extra=dict(raw.get("extra") or {}),
+        package_doc=str(raw.get("package_doc", "")).strip(),
+        lazy_modules=tuple(str(m) for m in raw.get("lazy_modules") or ()),
+        reexports={str(m): tuple(str(n) for n in names) for m, names in (raw.get("reexports") or {}).items()},
     )
 
 

@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
+import ast
 import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import jinja2
 
 from . import escaping
 from .config import PackageConfig
 from .ir import Api, Operation, Param, SpecText
+from .unasync import unasync
 
 TWIN_PREFIX = "twin_"
+ASYNC_PREFIX = "async_"  # a per-API module written async; its sync twin is derived
 
 
 @dataclass(frozen=True)
 class TemplateFile:
     """One template and where its output goes inside the distribution folder."""
 
-    template: str  # loader name, e.g. "apis/grad300/package/conf.py.jinja"
+    template: str  # loader name, e.g. "apis/grad300/package/conf.py.jinja", or a per-API module's path
     output: str  # e.g. "grad300_client/conf.py"
     async_: bool = False
+    mode: Literal["render", "copy", "unasync"] = "render"  # Jinja; a module verbatim; its derived sync twin
 
 
 def environment(templates: Path, cfg: PackageConfig | None = None) -> jinja2.Environment:
@@ -125,60 +129,178 @@ def param_doc(op: Operation, skip: tuple[str, ...] = ()) -> list[tuple[str, str]
 
 
 def template_files(templates: Path, cfg: PackageConfig) -> list[TemplateFile]:
-    """Base templates, overridden or extended by the API's own folder when it has one."""
+    """Base templates, overridden or extended by the API's own folder when it has one.
+
+    The API's folder holds Jinja templates (only where a file reads the API model) and real
+    Python modules, copied verbatim; an ``async_<m>.py`` module also yields ``<m>.py``, its
+    sync twin derived by :func:`generator.unasync.unasync`.
+    """
     pkg_dir = cfg.package.replace(".", "/")
-    chosen: dict[str, str] = {}
+    chosen: dict[str, str] = {}  # output path (before renames) -> loader name
     base = templates / "base"
     for path in sorted(base.rglob("*.jinja")):
         if path.name.startswith("_") and not path.name.startswith("__"):
             continue  # a partial (macros), not a file of its own
-        chosen[path.relative_to(base).as_posix()] = "base/" + path.relative_to(base).as_posix()
+        rel = path.relative_to(base).as_posix()
+        chosen[rel.removesuffix(".jinja")] = "base/" + rel
     if cfg.template:
         own = templates / "apis" / cfg.template
         if not own.is_dir():
             raise FileNotFoundError(f"per-API template folder not found: {own}")
-        for path in sorted(own.rglob("*.jinja")):
-            if path.name.startswith("_") and not path.name.startswith("__"):
+        seen: set[str] = set()
+        for path in sorted([*own.rglob("*.jinja"), *own.rglob("*.py")]):
+            if path.name.startswith("_") and path.suffix == ".jinja" and not path.name.startswith("__"):
+                continue
+            if "__pycache__" in path.parts:
                 continue
             rel = path.relative_to(own).as_posix()
-            chosen[rel] = f"apis/{cfg.template}/{rel}"
+            key = rel.removesuffix(".jinja")
+            if key in seen:
+                raise ValueError(f"{own}: both {key} and {key}.jinja exist; keep one")
+            seen.add(key)
+            chosen[key] = f"apis/{cfg.template}/{rel}"
     files: list[TemplateFile] = []
     for rel, name in sorted(chosen.items()):
-        out = rel.removesuffix(".jinja")
+        out = rel
         if out == "package/errors.py":
             out = f"package/{cfg.errors_module}.py"
         folder, _, filename = out.rpartition("/")
         folder = folder.replace("package", pkg_dir, 1) if folder.startswith("package") else folder
         prefix = f"{folder}/" if folder else ""
-        if filename.startswith(TWIN_PREFIX):
+        if not name.endswith(".jinja"):
+            files.append(TemplateFile(name, f"{prefix}{filename}", mode="copy"))
+            if filename.startswith(ASYNC_PREFIX) and filename.endswith(".py"):
+                sync_name = filename[len(ASYNC_PREFIX):]
+                files.append(TemplateFile(name, f"{prefix}{sync_name}", mode="unasync"))
+        elif filename.startswith(TWIN_PREFIX):
             plain = filename[len(TWIN_PREFIX):]
             files.append(TemplateFile(name, f"{prefix}{plain}"))
             files.append(TemplateFile(name, f"{prefix}async_{plain}", async_=True))
         else:
             files.append(TemplateFile(name, f"{prefix}{filename}"))
+    outputs = [f.output for f in files]
+    clashes = sorted({o for o in outputs if outputs.count(o) > 1})
+    if clashes:
+        raise ValueError(f"more than one source for {', '.join(clashes)} (a module and an async_ twin of it?)")
     return files
 
 
 def render_files(templates: Path, api: Api, cfg: PackageConfig, context: dict[str, Any]) -> dict[str, str]:
-    """Every rendered file, keyed by its path inside the distribution folder."""
+    """Every rendered file, keyed by its path inside the distribution folder.
+
+    Per-API modules come first (copied, or derived by unasync), so the templates can see what
+    they export (``package_exports``).
+    """
     env = environment(templates, cfg)
+    items = template_files(templates, cfg)
     out: dict[str, str] = {}
-    for item in template_files(templates, cfg):
-        template = env.get_template(item.template)
-        text = template.render(api=api, cfg=cfg, async_=item.async_, **context)
-        if text.strip():  # a template that renders nothing (a feature turned off) writes no file
-            out[item.output] = text
+    for item in items:
+        if item.mode != "render":
+            source = (templates / item.template).read_text(encoding="utf-8")
+            out[item.output] = unasync(source, item.template) if item.mode == "unasync" else source
+    exports = package_exports(out, cfg)
+    for item in items:
+        if item.mode == "render":
+            template = env.get_template(item.template)
+            text = template.render(api=api, cfg=cfg, async_=item.async_, package_exports=exports, **context)
+            if text.strip():  # a template that renders nothing (a feature turned off) writes no file
+                out[item.output] = text
     return out
 
 
+@dataclass(frozen=True)
+class ModuleExports:
+    """Names the package's ``__init__`` re-exports from one of its modules."""
+
+    module: str  # dotted, relative to the package: "client", "astropy_conf"
+    names: tuple[str, ...]
+    lazy: bool = False  # imported on first use (``lazy_modules`` in apis.toml)
+
+
+@dataclass(frozen=True)
+class PackageExports:
+    """What the package's ``__init__`` re-exports besides the low-level clients and errors."""
+
+    modules: tuple[ModuleExports, ...] = ()
+
+    @property
+    def eager(self) -> list[ModuleExports]:
+        return [m for m in self.modules if not m.lazy]
+
+    @property
+    def lazy(self) -> list[ModuleExports]:
+        return [m for m in self.modules if m.lazy]
+
+    @property
+    def names(self) -> list[str]:
+        return sorted(name for m in self.modules for name in m.names)
+
+
+def package_exports(modules: dict[str, str], cfg: PackageConfig) -> PackageExports:
+    """The ``__all__`` of every per-API module (read with ``ast``, nothing imported), plus
+    ``reexports`` from generated modules; a module without ``__all__`` is internal.
+    """
+    pkg_dir = cfg.package.replace(".", "/")
+    names: dict[str, set[str]] = {}
+    for path, text in sorted(modules.items()):
+        if not (path.startswith(pkg_dir + "/") and path.endswith(".py")):
+            continue
+        module = path[len(pkg_dir) + 1 : -len(".py")].replace("/", ".")
+        listed = module_all(text, path)
+        if listed is not None and module != "__init__":
+            names.setdefault(module, set()).update(listed)
+        elif module in cfg.lazy_modules:
+            raise ValueError(f"lazy module {module!r} of {cfg.key} has no __all__ to export")
+    for module, wanted in cfg.reexports.items():
+        names.setdefault(module, set()).update(wanted)
+    missing = sorted(set(cfg.lazy_modules) - names.keys())
+    if missing:
+        raise ValueError(f"lazy_modules of {cfg.key} name no per-API module: {', '.join(missing)}")
+    owner: dict[str, str] = {}
+    for module, found in names.items():
+        for name in found:
+            if not name.isidentifier():
+                raise ValueError(f"{cfg.key}: {module} exports {name!r}, which is not a Python name")
+            if name in owner:
+                raise ValueError(f"{cfg.key}: {name!r} is exported by both {owner[name]} and {module}")
+            owner[name] = module
+    return PackageExports(
+        tuple(
+            ModuleExports(module, tuple(sorted(found)), lazy=module in cfg.lazy_modules)
+            for module, found in sorted(names.items())
+        )
+    )
+
+
+def module_all(text: str, filename: str = "<module>") -> list[str] | None:
+    """A module's ``__all__`` (a literal list or tuple of strings), or ``None`` without one."""
+    for node in ast.parse(text, filename).body:
+        value: ast.expr | None
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign):
+            targets, value = [node.target], node.value
+        else:
+            continue
+        if not any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
+            continue
+        items = value.elts if isinstance(value, ast.List | ast.Tuple) else None
+        names = [e.value for e in items or () if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+        if items is None or len(names) != len(items):
+            raise ValueError(f"{filename}: __all__ must be a literal list of strings")
+        return names
+    return None
+
+
 def per_api_lines(templates: Path, cfg: PackageConfig) -> int:
-    """Non-blank lines of hand-written per-API template code."""
+    """Non-blank lines of hand-written per-API code (Python modules and Jinja templates)."""
     if not cfg.template:
         return 0
     folder = templates / "apis" / cfg.template
     return sum(
         1
-        for path in folder.rglob("*.jinja")
+        for path in sorted([*folder.rglob("*.jinja"), *folder.rglob("*.py")])
+        if "__pycache__" not in path.parts
         for line in path.read_text(encoding="utf-8").splitlines()
         if line.strip()
     )

@@ -9,14 +9,18 @@ import ast
 import dataclasses
 from pathlib import Path
 
+import black
 import pytest
 
 from generator.config import PackageConfig, Project, package_config
 from generator.ir import Api, Body, Operation, Param, Response
-from generator.pipeline import GeneratedPackage
+from generator.pipeline import BLACK_MODE, GeneratedPackage
 from generator.render import (
+    TemplateFile,
     call_args,
     docstring,
+    module_all,
+    package_exports,
     param_doc,
     per_api_lines,
     render_files,
@@ -140,10 +144,15 @@ def test_grad300_template_files(project: Project) -> None:
         "grad300_client/resources.py",
         "grad300_client/async_resources.py",
     }
-    assert outputs["grad300_client/__init__.py"].template == "apis/grad300/package/__init__.py.jinja"
+    assert outputs["grad300_client/__init__.py"].template == "base/package/__init__.py.jinja"
     assert outputs["grad300_client/api.py"].template == "base/package/twin_api.py.jinja"
     assert outputs["grad300_client/async_api.py"].async_ and not outputs["grad300_client/api.py"].async_
-    assert outputs["grad300_client/client.py"].template == "apis/grad300/package/twin_client.py.jinja"
+    # per-API modules are copied; the async client also yields the sync one through unasync
+    assert outputs["grad300_client/scans.py"] == TemplateFile("apis/grad300/package/scans.py", "grad300_client/scans.py", mode="copy")
+    assert outputs["grad300_client/async_client.py"].mode == "copy"
+    assert outputs["grad300_client/client.py"] == TemplateFile(
+        "apis/grad300/package/async_client.py", "grad300_client/client.py", mode="unasync"
+    )
     assert not any("_macros" in f.template for f in files)
 
 
@@ -163,8 +172,9 @@ def test_per_api_lines(project: Project, plain_cfg: PackageConfig) -> None:
     assert per_api_lines(project.templates, plain_cfg) == 0
     lines = per_api_lines(project.templates, project.api("grad300"))
     assert lines > 0
+    folder = project.templates / "apis" / "grad300"
     expected = sum(
-        1 for p in (project.templates / "apis" / "grad300").rglob("*.jinja") for line in p.read_text(encoding="utf-8").splitlines() if line.strip()
+        1 for p in [*folder.rglob("*.jinja"), *folder.rglob("*.py")] for line in p.read_text(encoding="utf-8").splitlines() if line.strip()
     )
     assert lines == expected
 
@@ -177,6 +187,98 @@ def test_plain_package_template_files(project: Project, plain_cfg: PackageConfig
 def test_plain_package_gets_an_init_module(project: Project, plain_cfg: PackageConfig) -> None:
     outputs = {f.output for f in template_files(project.templates, plain_cfg)}
     assert "petclient/__init__.py" in outputs
+
+
+def _per_api_folder(tmp_path: Path, files: dict[str, str]) -> tuple[Path, PackageConfig]:
+    templates = tmp_path / "templates"
+    (templates / "base" / "package").mkdir(parents=True)
+    for rel, text in files.items():
+        path = templates / "apis" / "x" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return templates, package_config("x", Path("x.yaml"), {"package": "xpkg", "template": "x"})
+
+
+def test_a_module_and_its_async_twin_clash(tmp_path: Path) -> None:
+    templates, cfg = _per_api_folder(tmp_path, {"package/async_client.py": "", "package/client.py": ""})
+    with pytest.raises(ValueError, match=r"more than one source for xpkg/client\.py"):
+        template_files(templates, cfg)
+
+
+def test_a_module_and_a_template_of_the_same_name_clash(tmp_path: Path) -> None:
+    templates, cfg = _per_api_folder(tmp_path, {"package/helpers.py": "", "package/helpers.py.jinja": ""})
+    with pytest.raises(ValueError, match=r"both package/helpers\.py and package/helpers\.py\.jinja"):
+        template_files(templates, cfg)
+
+
+def test_module_all() -> None:
+    assert module_all('__all__ = ["b", "a"]\n') == ["b", "a"]
+    assert module_all("__all__: tuple[str, ...] = ('a',)\n") == ["a"]
+    assert module_all("x = 1\n") is None
+    with pytest.raises(ValueError, match="literal list of strings"):
+        module_all("__all__ = names()\n", "m.py")
+
+
+def test_package_exports_reads_every_module_once() -> None:
+    cfg = package_config(
+        "x", Path("x.yaml"), {"package": "xpkg", "lazy_modules": ["heavy"], "reexports": {"models": ["Thing"]}}
+    )
+    modules = {
+        "xpkg/client.py": '__all__ = ["Client"]\n',
+        "xpkg/async_client.py": '__all__ = ["AsyncClient"]\n',
+        "xpkg/helpers.py": "def helper() -> None: ...\n",  # no __all__: internal
+        "xpkg/heavy.py": '__all__ = ["conf", "Conf"]\n',
+        "README.md": "not a module",
+    }
+    exports = package_exports(modules, cfg)
+    assert [(m.module, m.names) for m in exports.eager] == [
+        ("async_client", ("AsyncClient",)),
+        ("client", ("Client",)),
+        ("models", ("Thing",)),
+    ]
+    assert [(m.module, m.names) for m in exports.lazy] == [("heavy", ("Conf", "conf"))]
+    assert exports.names == ["AsyncClient", "Client", "Conf", "Thing", "conf"]
+
+
+@pytest.mark.parametrize(
+    ("settings", "modules", "message"),
+    [
+        ({}, {"xpkg/a.py": '__all__ = ["A"]', "xpkg/b.py": '__all__ = ["A"]'}, "exported by both a and b"),
+        ({"lazy_modules": ["heavy"]}, {}, "name no per-API module: heavy"),
+        ({"lazy_modules": ["heavy"]}, {"xpkg/heavy.py": "x = 1"}, "has no __all__"),
+        ({}, {"xpkg/a.py": '__all__ = ["not a name"]'}, "not a Python name"),
+    ],
+)
+def test_package_exports_errors(settings: dict[str, object], modules: dict[str, str], message: str) -> None:
+    cfg = package_config("x", Path("x.yaml"), {"package": "xpkg", **settings})
+    with pytest.raises(ValueError, match=message):
+        package_exports(modules, cfg)
+
+
+@pytest.mark.parametrize(
+    "path", sorted((Path(__file__).resolve().parents[2] / "templates" / "apis").rglob("*.py")), ids=lambda p: p.name
+)
+def test_per_api_modules_are_black_clean(path: Path) -> None:
+    """They are copied verbatim: the pipeline's black run must leave them as they are."""
+    text = path.read_text(encoding="utf-8")
+    assert black.format_str(text, mode=BLACK_MODE) == text
+
+
+def test_copied_modules_are_verbatim_and_client_is_derived(grad300_rendered: dict[str, str], project: Project) -> None:
+    own = project.templates / "apis" / "grad300" / "package"
+    assert grad300_rendered["grad300_client/scans.py"] == (own / "scans.py").read_text(encoding="utf-8")
+    client = grad300_rendered["grad300_client/client.py"]
+    assert "class Grad300Client:" in client and "from grad300_client.api import Grad300Api" in client
+    assert "async def" not in client and "await " not in client
+
+
+def test_init_reexports_per_api_names_and_imports_astropy_lazily(grad300_rendered: dict[str, str]) -> None:
+    init = grad300_rendered["grad300_client/__init__.py"]
+    assert "from .client import Grad300, Grad300Client" in init
+    assert "from .models import ScanRecord, ScanType" in init
+    assert "from .astropy_conf import Conf, conf" in init.split("if TYPE_CHECKING:")[1]
+    assert '"conf": "astropy_conf"' in init
+    assert "from .scans" not in init and "from .settings" not in init  # no __all__: internal
 
 
 # --- rendered output -----------------------------------------------------------------

@@ -280,7 +280,7 @@ def test_cuiman_surface_has_the_facade(cuiman_package: GeneratedPackage) -> None
     assert api["Client.get_job"]["signature"].endswith("-> models.JobInfo")  # inherited from ProcessesApi
     assert api["ClientConfig.create"]["kind"] == "classmethod"
     assert api["JobTimeoutError"]["signature"] == "(job_id: str, seconds: float, last_status: str) -> None"
-    assert api["ClientError"]["bases"] == ["specwright_runtime.errors.SpecwrightError"]
+    assert api["ClientError"]["bases"] == ["specwright_runtime.SpecwrightError"]
     assert api["ClientError.url"] == {"kind": "property", "type": "str | None"}  # from the runtime base
 
 

@@ -16,9 +16,10 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from specwright_runtime.files import write_private
+from specwright_runtime import write_private
 
-__all__ = ["ClientConfig", "DEFAULT_SERVER_URL", "ENV_PREFIX", "default_config_path"]
+# the names the package re-exports (its __init__ reads this list at generation time)
+__all__ = ["ClientConfig"]
 
 DEFAULT_SERVER_URL = "http://127.0.0.1:8008"
 ENV_PREFIX = "EOZILLA_"

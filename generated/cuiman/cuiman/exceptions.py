@@ -7,7 +7,7 @@ from http import HTTPStatus
 from typing import Any
 
 from pydantic import ValidationError
-from specwright_runtime.errors import ErrorInfo, FailureKind, SpecwrightError
+from specwright_runtime import ErrorInfo, FailureKind, SpecwrightError
 
 from .models import ApiError
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from astropy import config as _config
 
+# the names the package re-exports, lazily (apis.toml: lazy_modules)
 __all__ = ["Conf", "conf"]
 
 # the config file grad300_client.cfg keeps its settings in section [conf]

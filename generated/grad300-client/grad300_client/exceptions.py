@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from specwright_runtime.errors import ErrorInfo, FailureKind, SpecwrightError, StatusError
+from specwright_runtime import ErrorInfo, FailureKind, SpecwrightError, StatusError
 
 __all__ = [
     "Grad300Error",

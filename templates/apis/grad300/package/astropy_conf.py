@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from astropy import config as _config
 
+# the names the package re-exports, lazily (apis.toml: lazy_modules)
 __all__ = ["Conf", "conf"]
 
 # the config file grad300_client.cfg keeps its settings in section [conf]
@@ -18,10 +19,19 @@ _SECTION = "grad300_client.conf"
 class Conf(_config.ConfigNamespace):  # type: ignore[misc]
     """Settings of ``grad300_client``."""
 
-    base_url = _config.ConfigItem("https://grad300.lam.fr", "Base URL of the GRAD300 backend service.", cfgtype="string", module=_SECTION)
-    api_prefix = _config.ConfigItem("/api/v1", "API prefix appended to base_url.", cfgtype="string", module=_SECTION)
+    base_url = _config.ConfigItem(
+        "https://grad300.lam.fr",
+        "Base URL of the GRAD300 backend service.",
+        cfgtype="string",
+        module=_SECTION,
+    )
+    api_prefix = _config.ConfigItem(
+        "/api/v1", "API prefix appended to base_url.", cfgtype="string", module=_SECTION
+    )
     timeout = _config.ConfigItem(30.0, "HTTP timeout in seconds.", cfgtype="float", module=_SECTION)
-    default_page_size = _config.ConfigItem(100, "Default page size for scan list/query methods.", cfgtype="integer", module=_SECTION)
+    default_page_size = _config.ConfigItem(
+        100, "Default page size for scan list/query methods.", cfgtype="integer", module=_SECTION
+    )
 
 
 conf = Conf()

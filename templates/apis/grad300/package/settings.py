@@ -1,4 +1,7 @@
-"""The ``conf`` values a client starts with, without importing astropy needlessly."""
+"""The ``conf`` values a client starts with, without importing astropy needlessly.
+
+Internal (no ``__all__``): the package re-exports none of these names.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +9,6 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-
-__all__ = ["Settings", "current_settings", "build_api_base_url"]
 
 
 @dataclass(frozen=True)
@@ -29,9 +30,11 @@ def current_settings() -> Settings:
     """``conf``'s values; astropy is imported only if ``conf`` was used or a config file exists."""
     if "grad300_client.astropy_conf" not in sys.modules and not _config_file().is_file():
         return Settings()
-    from .astropy_conf import conf
+    from grad300_client.astropy_conf import conf
 
-    return Settings(str(conf.base_url), str(conf.api_prefix), float(conf.timeout), int(conf.default_page_size))
+    return Settings(
+        str(conf.base_url), str(conf.api_prefix), float(conf.timeout), int(conf.default_page_size)
+    )
 
 
 def build_api_base_url(base_url: str, api_prefix: str) -> str:

@@ -1,5 +1,7 @@
 """Scan helpers shared by the sync and async clients: filters, tables, FITS decoding.
 
+Internal (no ``__all__``): the package re-exports none of these names.
+
 astropy is imported only inside the functions that build tables or read FITS.
 """
 
@@ -11,19 +13,28 @@ from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
-from .models import ScanRecord, ScanType, normalize_scan_type
+from grad300_client.models import ScanRecord, ScanType, normalize_scan_type
 
 if TYPE_CHECKING:
     from astropy.io.fits import HDUList
     from astropy.table import Row, Table
 
-__all__ = ["DownloadResult", "TABLE_BASE_COLUMNS", "matches", "records_to_table", "parse_download_content"]
-
 DownloadResult = Union[Path, "Table", "HDUList"]
 
 TABLE_BASE_COLUMNS = (
-    "id", "scan_type", "file_name", "file_path", "size", "source", "ra", "dec",
-    "date", "date_obs", "date_end", "gain", "comment",
+    "id",
+    "scan_type",
+    "file_name",
+    "file_path",
+    "size",
+    "source",
+    "ra",
+    "dec",
+    "date",
+    "date_obs",
+    "date_end",
+    "gain",
+    "comment",
 )
 _OBJECT_COLUMNS = frozenset({"date", "date_obs", "date_end", "gain", "comment"})
 
@@ -34,7 +45,9 @@ def check_positive(value: int, name: str) -> int:
     return value
 
 
-def check_query(page_size: int, max_results: int | None, date_from: datetime | None, date_to: datetime | None) -> None:
+def check_query(
+    page_size: int, max_results: int | None, date_from: datetime | None, date_to: datetime | None
+) -> None:
     """The argument checks of ``query`` (before any request)."""
     check_positive(page_size, "page_size")
     if max_results is not None and max_results <= 0:
@@ -94,7 +107,9 @@ def records_to_table(records: list[ScanRecord]) -> Table:
     return Table(columns)
 
 
-def download_fields(record: ScanRecord | Mapping[str, Any] | Row) -> tuple[ScanType, int, str | None]:
+def download_fields(
+    record: ScanRecord | Mapping[str, Any] | Row,
+) -> tuple[ScanType, int, str | None]:
     """``(scan_type, id, file_name)`` of a record, a mapping or an astropy row."""
     if isinstance(record, ScanRecord):
         return record.scan_type, record.id, record.file_name
@@ -110,7 +125,11 @@ def download_fields(record: ScanRecord | Mapping[str, Any] | Row) -> tuple[ScanT
         raise TypeError("Record must include a 'scan_type' field")
     if scan_id is None:
         raise TypeError("Record must include an 'id' field")
-    return normalize_scan_type(str(scan_type)), int(scan_id), None if file_name is None else str(file_name)
+    return (
+        normalize_scan_type(str(scan_type)),
+        int(scan_id),
+        None if file_name is None else str(file_name),
+    )
 
 
 def parse_download_content(scan_type: ScanType, content: bytes) -> Table | HDUList:

@@ -1,14 +1,12 @@
-{% set aw = "await " if async_ else "" %}
-{% set adef = "async def" if async_ else "def" %}
-{% set A = "Async" if async_ else "" %}
-"""The {{ "asynchronous " if async_ else "" }}GRAD300 client: scan queries as astropy tables, FITS downloads."""
+"""The asynchronous GRAD300 client: scan queries as astropy tables, FITS downloads.
+
+The sync ``client.py`` is derived from ``async_client.py`` at generation time (generator/unasync.py).
+"""
 
 from __future__ import annotations
 
-import json
-{% if not async_ %}
 import builtins
-{% endif %}
+import json
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
@@ -16,12 +14,12 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import httpx
-from specwright_runtime.redact import redact_url
+from specwright_runtime import redact_url
 
-from .{{ "async_api" if async_ else "api" }} import {{ A }}Grad300Api
-from .exceptions import Grad300ResponseError
-from .models import ScanRecord, ScanType, normalize_scan_type
-from .scans import (
+from grad300_client.async_api import AsyncGrad300Api
+from grad300_client.exceptions import Grad300ResponseError
+from grad300_client.models import ScanRecord, ScanType, normalize_scan_type
+from grad300_client.scans import (
     DownloadResult,
     check_positive,
     check_query,
@@ -30,25 +28,23 @@ from .scans import (
     parse_download_content,
     records_to_table,
 )
-from .settings import build_api_base_url, current_settings
+from grad300_client.settings import build_api_base_url, current_settings
 
 if TYPE_CHECKING:
     from astropy.table import Row, Table
 
-__all__ = ["{{ A }}Grad300Client", "{{ A }}Grad300"]
-{% if async_ %}
-_list = list
-{% else %}
+# the names the package re-exports (its __init__ reads this list at generation time)
+__all__ = ["AsyncGrad300", "AsyncGrad300Client"]
+
 _list = builtins.list  # the class defines a method named ``list``
-{% endif %}
 
 
-class {{ A }}Grad300Client:
-    """{{ "Asynchronous " if async_ else "" }}Python client for the GRAD300 backend API.
+class AsyncGrad300Client:
+    """Asynchronous Python client for the GRAD300 backend API.
 
-    Supply either ``token`` or both ``user`` and ``password`` (logged in {{ "on the first request" if async_ else "at once" }}),
-    or neither and call :meth:`login` later. Unset arguments come from ``grad300_client.conf``.
-    ``api`` gives typed access to every operation.
+    Supply either ``token`` or both ``user`` and ``password`` (the sync client logs in at
+    once, the async one on the first request), or neither and call :meth:`login` later. Unset
+    arguments come from ``grad300_client.conf``. ``api`` gives typed access to every operation.
     """
 
     def __init__(
@@ -60,32 +56,26 @@ class {{ A }}Grad300Client:
         token: str | None = None,
         user: str | None = None,
         password: str | None = None,
-        transport: httpx.{{ "AsyncBaseTransport" if async_ else "BaseTransport" }} | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         if token and (user is not None or password is not None):
             raise ValueError("Use either 'token' or both 'user'/'password', not both.")
         if (user is None) != (password is None):
             raise ValueError("Both 'user' and 'password' must be provided together.")
         settings = current_settings()
-        self._base_api_url = build_api_base_url(base_url or settings.base_url, api_prefix or settings.api_prefix)
+        self._base_api_url = build_api_base_url(
+            base_url or settings.base_url, api_prefix or settings.api_prefix
+        )
         self._default_page_size = int(settings.default_page_size)
-        self.api = {{ A }}Grad300Api(
+        self.api = AsyncGrad300Api(
             self._base_api_url,
             token=token or None,
+            username=user,
+            password=password,
             timeout=float(timeout if timeout is not None else settings.timeout),
             headers={"Accept": "application/json"},
             transport=transport,
         )
-        if not token and user is not None and password is not None:
-{% if async_ %}
-            self.api.set_credentials(user, password)
-{% else %}
-            try:
-                self.login(user, password)
-            except BaseException:
-                self.close()
-                raise
-{% endif %}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_api_url={redact_url(self._base_api_url)!r})"
@@ -103,16 +93,16 @@ class {{ A }}Grad300Client:
         """Stop sending a token."""
         self.api.clear_token()
 
-    {{ adef }} login(self, email: str, password: str) -> str:
+    async def login(self, email: str, password: str) -> str:
         """Log in at ``/login/access-token``; the token is stored and returned."""
-        return {{ aw }}self.api.login(email, password)
+        return await self.api.login(email, password)
 
-    {{ adef }} test_token(self) -> dict[str, Any]:
+    async def test_token(self) -> dict[str, Any]:
         """The JSON object ``/login/test-token`` returns for the current token."""
-        user = {{ aw }}self.api.test_token()
+        user = await self.api.test_token()
         return user.model_dump(mode="json", by_alias=True, exclude_unset=True)
 
-    {{ adef }} list(
+    async def list(
         self,
         scan_type: ScanType | str,
         *,
@@ -124,12 +114,18 @@ class {{ A }}Grad300Client:
         date_to: datetime | None = None,
     ) -> Table:
         """One page of scans as a ``Table`` (no client-side filtering)."""
-        records = {{ aw }}self.list_records(
-            scan_type, offset=offset, limit=limit, source=source, scan_name=scan_name, date_from=date_from, date_to=date_to
+        records = await self.list_records(
+            scan_type,
+            offset=offset,
+            limit=limit,
+            source=source,
+            scan_name=scan_name,
+            date_from=date_from,
+            date_to=date_to,
         )
         return records_to_table(records)
 
-    {{ adef }} list_records(
+    async def list_records(
         self,
         scan_type: ScanType | str,
         *,
@@ -143,7 +139,7 @@ class {{ A }}Grad300Client:
         """One page of scans as ``ScanRecord`` objects."""
         size = check_positive(self._default_page_size if limit is None else limit, "limit")
         kind = normalize_scan_type(scan_type)
-        scans = {{ aw }}self.api.list_scans(
+        scans = await self.api.list_scans(
             kind,
             offset=offset,
             limit=size,
@@ -154,7 +150,7 @@ class {{ A }}Grad300Client:
         )
         return [ScanRecord.from_scan(kind, scan) for scan in scans]
 
-    {{ adef }} query(
+    async def query(
         self,
         *,
         scan_type: ScanType | str | None = None,
@@ -166,7 +162,7 @@ class {{ A }}Grad300Client:
         max_results: int | None = None,
     ) -> Table:
         """Every matching scan across all pages (and all types unless one is given), as a ``Table``."""
-        records = {{ aw }}self.query_records(
+        records = await self.query_records(
             scan_type=scan_type,
             source=source,
             scan_name=scan_name,
@@ -177,7 +173,7 @@ class {{ A }}Grad300Client:
         )
         return records_to_table(records)
 
-    {{ adef }} query_records(
+    async def query_records(
         self,
         *,
         scan_type: ScanType | str | None = None,
@@ -207,7 +203,7 @@ class {{ A }}Grad300Client:
                 date_from=date_from or None,
                 date_to=date_to or None,
             )
-            {{ "async " if async_ }}for scan in pages:
+            async for scan in pages:
                 record = ScanRecord.from_scan(kind, scan)
                 if matches(record, source, scan_name, date_from, date_to):
                     results.append(record)
@@ -215,7 +211,7 @@ class {{ A }}Grad300Client:
                         return results
         return results
 
-    {{ adef }} query_source(
+    async def query_source(
         self,
         source: str,
         *,
@@ -224,9 +220,11 @@ class {{ A }}Grad300Client:
         max_results: int | None = None,
     ) -> Table:
         """All scans of one source (case-insensitive substring)."""
-        return {{ aw }}self.query(scan_type=scan_type, source=source, page_size=page_size, max_results=max_results)
+        return await self.query(
+            scan_type=scan_type, source=source, page_size=page_size, max_results=max_results
+        )
 
-    {{ adef }} query_scan_name(
+    async def query_scan_name(
         self,
         scan_name: str,
         *,
@@ -235,9 +233,11 @@ class {{ A }}Grad300Client:
         max_results: int | None = None,
     ) -> Table:
         """All scans whose file name contains ``scan_name``."""
-        return {{ aw }}self.query(scan_type=scan_type, scan_name=scan_name, page_size=page_size, max_results=max_results)
+        return await self.query(
+            scan_type=scan_type, scan_name=scan_name, page_size=page_size, max_results=max_results
+        )
 
-    {{ adef }} query_date_range(
+    async def query_date_range(
         self,
         *,
         date_from: datetime | None = None,
@@ -247,11 +247,15 @@ class {{ A }}Grad300Client:
         max_results: int | None = None,
     ) -> Table:
         """All scans observed between ``date_from`` and ``date_to`` (inclusive)."""
-        return {{ aw }}self.query(
-            scan_type=scan_type, date_from=date_from, date_to=date_to, page_size=page_size, max_results=max_results
+        return await self.query(
+            scan_type=scan_type,
+            date_from=date_from,
+            date_to=date_to,
+            page_size=page_size,
+            max_results=max_results,
         )
 
-    {{ adef }} download(
+    async def download(
         self,
         record: ScanRecord | Mapping[str, Any] | Row,
         *,
@@ -260,11 +264,15 @@ class {{ A }}Grad300Client:
     ) -> DownloadResult:
         """The FITS file of a record: a ``Table`` (TPI) or ``HDUList`` in memory, or a ``Path``."""
         kind, scan_id, file_name = download_fields(record)
-        return {{ aw }}self.download_by_id(
-            scan_type=kind, scan_id=scan_id, destination_dir=destination_dir, file_name=file_name, overwrite=overwrite
+        return await self.download_by_id(
+            scan_type=kind,
+            scan_id=scan_id,
+            destination_dir=destination_dir,
+            file_name=file_name,
+            overwrite=overwrite,
         )
 
-    {{ adef }} download_by_id(
+    async def download_by_id(
         self,
         *,
         scan_type: ScanType | str,
@@ -282,9 +290,9 @@ class {{ A }}Grad300Client:
         """
         kind = normalize_scan_type(scan_type)
         if destination_dir is None:
-            content = {{ aw }}self.api.download_scan(kind, int(scan_id))
+            content = await self.api.download_scan(kind, int(scan_id))
             return parse_download_content(kind, content)
-        return {{ aw }}self.api.download_scan_to_file(
+        return await self.api.download_scan_to_file(
             kind,
             int(scan_id),
             directory=destination_dir,
@@ -293,7 +301,7 @@ class {{ A }}Grad300Client:
             default_filename=f"{kind.value}_{int(scan_id)}.fits",
         )
 
-    {{ adef }} download_by_scan_name(
+    async def download_by_scan_name(
         self,
         scan_name: str,
         *,
@@ -302,7 +310,7 @@ class {{ A }}Grad300Client:
         overwrite: bool = False,
     ) -> DownloadResult:
         """Download the one scan whose file name is exactly ``scan_name``."""
-        found = {{ aw }}self.query_records(scan_type=scan_type, scan_name=scan_name)
+        found = await self.query_records(scan_type=scan_type, scan_name=scan_name)
         exact = [record for record in found if record.file_name == scan_name]
         if not exact:
             raise LookupError(f"No scan found with exact name '{scan_name}'")
@@ -310,46 +318,35 @@ class {{ A }}Grad300Client:
             raise LookupError(
                 f"Multiple scans found with name '{scan_name}'. Narrow down with scan_type/date filters."
             )
-        return {{ aw }}self.download(exact[0], destination_dir=destination_dir, overwrite=overwrite)
+        return await self.download(exact[0], destination_dir=destination_dir, overwrite=overwrite)
 
-    {{ adef }} request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    async def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """Send any request under ``base_api_url``; error statuses raise like every method."""
-        return {{ aw }}self.api.request(method, path, **kwargs)
+        return await self.api.request(method, path, **kwargs)
 
-    {{ adef }} get_json(self, path: str, *, params: dict[str, Any] | None = None) -> Any:
+    async def get_json(self, path: str, *, params: dict[str, Any] | None = None) -> Any:
         """GET ``path`` and decode its JSON body."""
-        response = {{ aw }}self.api.request("GET", path, params=params)
+        response = await self.api.request("GET", path, params=params)
         try:
             return json.loads(response.content)
         except ValueError as exc:
             raise Grad300ResponseError(f"Response from GET {path} is not JSON: {exc}") from exc
 
-{% if async_ %}
     async def close(self) -> None:
         """Close the connection pool."""
         await self.api.close()
 
-    async def __aenter__(self) -> {{ A }}Grad300Client:
+    async def __aenter__(self) -> AsyncGrad300Client:
         return self
 
     async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         await self.close()
-{% else %}
-    def close(self) -> None:
-        """Close the connection pool."""
-        self.api.close()
-
-    def __enter__(self) -> {{ A }}Grad300Client:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-{% endif %}
 
 
-class {{ A }}Grad300({{ A }}Grad300Client):
-    """Alias of :class:`{{ A }}Grad300Client` for a compact, astroquery-like import."""
+class AsyncGrad300(AsyncGrad300Client):
+    """Alias of :class:`AsyncGrad300Client` for a compact, astroquery-like import."""

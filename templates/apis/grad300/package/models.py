@@ -8,9 +8,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .schemas import Scan, ScanType
+from grad300_client.schemas import Scan, ScanType
 
-__all__ = ["ScanRecord", "ScanType", "normalize_scan_type", "parse_datetime"]
+# the names the package re-exports (its __init__ reads this list at generation time)
+__all__ = ["ScanRecord", "ScanType"]
 
 _ALIASES = {
     "tpi": ScanType.TPI,

@@ -15,9 +15,10 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from specwright_runtime.files import write_private
+from specwright_runtime import write_private
 
-__all__ = ["ClientConfig", "DEFAULT_SERVER_URL", "ENV_PREFIX", "default_config_path"]
+# the names the package re-exports (its __init__ reads this list at generation time)
+__all__ = ["ClientConfig"]
 
 DEFAULT_SERVER_URL = "http://127.0.0.1:8008"
 ENV_PREFIX = "EOZILLA_"
@@ -54,7 +55,9 @@ class ClientConfig(BaseModel):
         parts = urlsplit(value)
         if parts.username is not None or parts.password is not None:
             # never echo the URL: it holds a secret
-            raise ValueError("server_url must not contain credentials; give the token as access_token")
+            raise ValueError(
+                "server_url must not contain credentials; give the token as access_token"
+            )
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"server_url must be an http(s) URL with a host, got {value!r}")
         return value
@@ -104,11 +107,15 @@ class ClientConfig(BaseModel):
         try:
             data = yaml.safe_load(text)
         except yaml.YAMLError as exc:
-            raise ValueError(f"{path}: not a valid YAML configuration file ({_where(exc)})") from None
+            raise ValueError(
+                f"{path}: not a valid YAML configuration file ({_where(exc)})"
+            ) from None
         if data is None:
             return None
         if not isinstance(data, dict):
-            raise ValueError(f"{path}: a configuration file must be a mapping of {', '.join(_FIELDS)}")
+            raise ValueError(
+                f"{path}: a configuration file must be a mapping of {', '.join(_FIELDS)}"
+            )
         try:
             return cls.model_validate({k: v for k, v in data.items() if k in _FIELDS})
         except ValueError as exc:

@@ -1,35 +1,33 @@
-{% set aw = "await " if async_ else "" %}
-{% set adef = "async def" if async_ else "def" %}
-{% set A = "Async" if async_ else "" %}
-"""The {{ "asynchronous" if async_ else "synchronous" }} client: configuration from file, environment and arguments."""
+"""The asynchronous client: configuration from file, environment and arguments.
+
+The sync ``client.py`` is derived from ``async_client.py`` at generation time (generator/unasync.py).
+"""
 
 from __future__ import annotations
 
-{% if async_ %}
 import asyncio
-{% endif %}
 import os
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
-from specwright_runtime import RetryPolicy
-from specwright_runtime.core import DEFAULT_TOTAL_TIMEOUT
+from specwright_runtime import DEFAULT_TOTAL_TIMEOUT, RetryPolicy
 
-from .{{ "async_api" if async_ else "api" }} import {{ A }}{{ cfg.api_class }}
-from .config import DEFAULT_SERVER_URL, ClientConfig
-from .exceptions import JobTimeoutError
-from .models import JobInfo, JobStatus
+from cuiman.async_api import AsyncProcessesApi
+from cuiman.config import DEFAULT_SERVER_URL, ClientConfig
+from cuiman.exceptions import JobTimeoutError
+from cuiman.models import JobInfo, JobStatus
 
-__all__ = ["{{ A }}Client", "FINAL_STATUSES"]
+# the names the package re-exports (its __init__ reads this list at generation time)
+__all__ = ["AsyncClient"]
 
 #: Job statuses after which a job's status no longer changes.
 FINAL_STATUSES = frozenset({JobStatus.successful, JobStatus.failed, JobStatus.dismissed})
 
 
-class {{ A }}Client({{ A }}{{ cfg.api_class }}):
-    """The client API for the web service ({{ "asynchronous" if async_ else "synchronous" }} mode).
+class AsyncClient(AsyncProcessesApi):
+    """The client API for the web service (asynchronous mode).
 
     Args:
         config: a client configuration; if given, the other configuration arguments are ignored.
@@ -59,7 +57,7 @@ class {{ A }}Client({{ A }}{{ cfg.api_class }}):
         total_timeout: float | None = DEFAULT_TOTAL_TIMEOUT,
         retry: RetryPolicy | None = None,
         headers: Mapping[str, str] | None = None,
-        transport: httpx.{{ "AsyncBaseTransport" if async_ else "BaseTransport" }} | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._config = ClientConfig.create(
             config=config,
@@ -83,7 +81,7 @@ class {{ A }}Client({{ A }}{{ cfg.api_class }}):
         """The configuration this client was created with."""
         return self._config
 
-    {{ adef }} wait_for_job(
+    async def wait_for_job(
         self,
         job_id: str,
         *,
@@ -115,12 +113,19 @@ class {{ A }}Client({{ A }}{{ cfg.api_class }}):
             JobTimeoutError: the job did not end within ``timeout`` seconds.
             ClientError: a status request failed.
         """
-        if poll_interval < 0 or max_interval < 0 or backoff < 1 or (timeout is not None and timeout < 0):
-            raise ValueError("timeout, poll_interval and max_interval must be >= 0 and backoff >= 1")
+        if (
+            poll_interval < 0
+            or max_interval < 0
+            or backoff < 1
+            or (timeout is not None and timeout < 0)
+        ):
+            raise ValueError(
+                "timeout, poll_interval and max_interval must be >= 0 and backoff >= 1"
+            )
         deadline = None if timeout is None else time.monotonic() + timeout
         pause = min(poll_interval, max_interval)
         while True:
-            job = {{ aw }}self.get_job(job_id, **kwargs)
+            job = await self.get_job(job_id, **kwargs)
             if on_update is not None:
                 on_update(job)
             if job.status in FINAL_STATUSES:
@@ -130,5 +135,5 @@ class {{ A }}Client({{ A }}{{ cfg.api_class }}):
                 if left <= 0:
                     raise JobTimeoutError(job_id, timeout or 0.0, str(job.status))
                 pause = min(pause, left)
-            {{ "await asyncio.sleep(pause)" if async_ else "time.sleep(pause)" }}
+            await asyncio.sleep(pause)
             pause = min(pause * backoff, max_interval)
