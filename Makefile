@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.specwright-installed
 GENERATED := $(sort $(wildcard generated/*/pyproject.toml))
 
-.PHONY: generate test lint typecheck drift pytest bench setup clean
+.PHONY: generate test lint typecheck drift pytest bench setup clean golden
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ typecheck: setup
 
 drift: setup
 	$(PY) -m generator check
+
+# the committed generated packages of the feature specs (tests/features/golden/), after a template change
+golden: $(STAMP)
+	$(PY) -m tests.features.golden
 
 # the Prism mock server (npm) for the contract tests, in .tools/
 PRISM := .tools/node_modules/.bin/prism
