@@ -7,7 +7,7 @@ GENERATED := $(sort $(wildcard generated/*/pyproject.toml))
 # hand-written per-API modules (templates/apis/<api>/package/*.py), checked at source
 PER_API := $(sort $(wildcard templates/apis/*/package))
 
-.PHONY: generate test lint typecheck drift pytest bench setup clean
+.PHONY: generate test lint typecheck drift pytest bench setup clean golden
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ typecheck: setup
 
 drift: setup
 	$(PY) -m generator check
+
+# the committed generated packages of the feature specs (tests/features/golden/), after a template change
+golden: $(STAMP)
+	$(PY) -m tests.features.golden
 
 # the Prism mock server (npm) for the contract tests, in .tools/
 PRISM := .tools/node_modules/.bin/prism

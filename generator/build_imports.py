@@ -34,7 +34,9 @@ def client_imports(
         abc.add("AsyncIterator" if async_ else "Iterator")
     if "Callable[" in annotations:
         abc.add("Callable")
-    names: dict[str, set[str]] = {"collections.abc": abc, "typing": {"Any"}}
+    names: dict[str, set[str]] = {"collections.abc": abc}
+    if groups or "Any" in words:  # a group's held parameters, or a type
+        names["typing"] = {"Any"}
     dates = {w for w in words if w in ("date", "datetime")}
     if dates:
         names["datetime"] = dates

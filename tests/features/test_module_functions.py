@@ -1,8 +1,8 @@
 """Module-level functions over a default client (``module_functions = true`` in apis.toml).
 
-The GRAD300 spec (password login, offset paging, a download) is generated once more as
-``g3fn`` with module functions on, then driven against the real local GRAD300 server the way
-a procedural script would: ``connect(...)``, then plain function calls.
+A trimmed GRAD300 spec (``specs/module_functions.yaml``: password login, offset paging, a
+download) is generated as ``g3fn`` with module functions on, then driven against the real local
+GRAD300 server the way a procedural script would: ``connect(...)``, then plain function calls.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from types import ModuleType
 import pytest
 from servers.grad300_server import Grad300Server, make_scan
 
-SPEC = Path(__file__).resolve().parents[2] / "specs" / "grad300.yaml"
+SPEC = Path(__file__).resolve().parent / "specs" / "module_functions.yaml"
 EMAIL, PASSWORD = "me@example.com", "secret"
 
 

@@ -1,6 +1,6 @@
 """A generated client for an ``openIdConnect`` security scheme, against a real provider.
 
-The spec (``sso.yaml``) only names the provider; the client discovers its endpoints when a
+The spec (``specs/oidc.yaml``) only names the provider; the client discovers its endpoints when a
 token is first needed, logs in through the (scripted) browser with code + PKCE, refreshes,
 caches tokens 0600, and can log in with the device flow instead.
 """
@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from servers.oidc_provider import Browser, OIDCProvider
 
-SPEC = Path(__file__).resolve().parent / "sso.yaml"
+SPEC = Path(__file__).resolve().parent / "specs" / "oidc.yaml"
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """Generic resource groups (``x-specwright-resources``), generated and used against a real server.
 
-``resources.yaml`` is shaped like CloudCIX: a server URL with ``{application}`` and ``{host}``
+``specs/resource_groups.yaml`` is shaped like CloudCIX: a server URL with ``{application}`` and ``{host}``
 variables, groups of services on their own application (``membership``) or on their own URL
 (``asset``), an API-key header, and list envelopes with ``_metadata.total_records``.
 """
@@ -21,7 +21,7 @@ from servers.fault_server import Fault, FaultServer
 
 from generator.diagnostics import Diagnostic
 
-SPEC = Path(__file__).resolve().parent / "resources.yaml"
+SPEC = Path(__file__).resolve().parent / "specs" / "resource_groups.yaml"
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """Sub-clients bound to a path parameter (``x-specwright-groups``), generated and used.
 
-The fixture spec mirrors the shape of WWT Constellations: ``client.handle_client(handle)``
+The feature spec (``specs/bound_groups.yaml``) mirrors the shape of WWT Constellations: ``client.handle_client(handle)``
 returns a ``HandleClient`` whose methods take the handle from there; groups nest under it,
 bound (``.scene(id)``) or not (``.stats``); a bound group can page and download.
 """
@@ -23,7 +23,7 @@ import yaml
 from generator.diagnostics import Diagnostic
 
 ImportGenerated = Callable[..., AbstractContextManager[ModuleType]]
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "bound.yaml"
+FIXTURE = Path(__file__).resolve().parent / "specs" / "bound_groups.yaml"
 
 
 @pytest.fixture(scope="module")

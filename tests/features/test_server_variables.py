@@ -1,39 +1,23 @@
-"""Server URL variables become a ``server_variables`` argument of the generated client."""
+"""Server URL variables (``specs/server_variables.yaml``) become a ``server_variables`` argument of the generated client."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
+from pathlib import Path
 from types import ModuleType
 
 import httpx
 import pytest
 
-SPEC = """
-openapi: 3.0.3
-info: {title: Regions, version: "1"}
-servers:
-  - url: https://{application}.{host}/v{version}
-    variables:
-      application: {default: membership}
-      host: {default: api.example.com}
-      version: {default: "2", enum: ["1", "2"]}
-paths:
-  /ping:
-    get:
-      operationId: ping
-      responses: {"200": {description: ok, content: {application/json: {schema: {type: string}}}}}
-"""
+SPEC = Path(__file__).resolve().parent / "specs" / "server_variables.yaml"
 
 
 @pytest.fixture(scope="module")
 def regions(
     tmp_path_factory: pytest.TempPathFactory, import_generated: Callable[..., AbstractContextManager[ModuleType]]
 ) -> Iterator[ModuleType]:
-    folder = tmp_path_factory.mktemp("regions")
-    spec = folder / "regions.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
-    with import_generated(spec, "regions", folder / "out") as module:
+    with import_generated(SPEC, "regions", tmp_path_factory.mktemp("regions")) as module:
         yield module
 
 
