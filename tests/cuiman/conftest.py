@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -11,9 +10,8 @@ import httpx
 import pytest
 import pytest_asyncio
 from cuiman import AsyncClient, Client
+from ogc_answers import BASE_URL
 from servers.wraptile_server import WraptileServer
-
-BASE_URL = "http://ogc.test/api"
 
 Handler = Callable[[httpx.Request], httpx.Response]
 
@@ -48,11 +46,6 @@ async def async_client(wraptile: WraptileServer) -> Any:
     """An asynchronous client of the real server."""
     async with AsyncClient(server_url=wraptile.base_url) as client:
         yield client
-
-
-def json_response(status: int, body: Any, **headers: str) -> httpx.Response:
-    """A JSON answer for a mock transport."""
-    return httpx.Response(status, content=json.dumps(body).encode(), headers={"content-type": "application/json", **headers})
 
 
 @pytest.fixture

@@ -20,10 +20,9 @@ from cuiman import (
     ClientTimeoutError,
 )
 from cuiman.exceptions import CLIENT_ERROR_TYPE
+from ogc_answers import BASE_URL, json_response
 from specwright_runtime import RetryPolicy
 from specwright_runtime import core as core_module
-
-from .conftest import BASE_URL, json_response
 
 Handler = Callable[[httpx.Request], httpx.Response]
 NO_RETRY = RetryPolicy.disabled()

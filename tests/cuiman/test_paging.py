@@ -8,8 +8,7 @@ from typing import Any
 import httpx
 import pytest
 from cuiman import AsyncClient, Client, JobInfo, JobStatus, ProcessSummary
-
-from .conftest import BASE_URL, json_response
+from ogc_answers import BASE_URL, json_response
 
 MAX_REQUESTS = 20  # a handler fails loudly instead of letting a looping iterator hang the test
 

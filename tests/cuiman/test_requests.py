@@ -11,8 +11,7 @@ import pytest
 import yaml
 from cuiman import AsyncClient, Client, ClientConfig, JobInfo, JobStatus, ProcessRequest
 from cuiman.models import DataType, Format, Output, ResponseType, Schema, Subscriber
-
-from .conftest import BASE_URL, json_response
+from ogc_answers import BASE_URL, json_response
 
 JOB = {"jobID": "job-1", "processID": "add", "status": "accepted", "type": "process"}
 PROCESS = {"id": "add", "version": "1.0", "title": "Add"}

@@ -11,9 +11,8 @@ import cuiman.client as client_module
 import httpx
 import pytest
 from cuiman import AsyncClient, Client, ClientError, ClientStatusError, JobInfo, JobStatus, JobTimeoutError
+from ogc_answers import json_response
 from specwright_runtime import RetryPolicy
-
-from .conftest import json_response
 
 
 class FakeClock:
