@@ -177,10 +177,9 @@ class Mode:
         self.is_async = name == "async"
         self._request = request
 
-    def core(self, handler: Callable[[httpx.Request], Any], **kwargs: Any) -> SyncCore | AsyncCore:
-        build = self._request.getfixturevalue("make_async_core" if self.is_async else "make_core")
-        core: SyncCore | AsyncCore = build(handler, **kwargs)
-        return core
+    def core(self, handler: Callable[[httpx.Request], Any], **kwargs: Any) -> Any:
+        """A ``SyncCore`` or an ``AsyncCore`` (typed ``Any``: a test body calls either the same way)."""
+        return self._request.getfixturevalue("make_async_core" if self.is_async else "make_core")(handler, **kwargs)
 
     @property
     def sleeps(self) -> list[float]:

@@ -11,7 +11,7 @@ import asyncio
 import base64
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import parse_qs
@@ -107,7 +107,7 @@ class AsyncTokenServer:
         self.token_delay = token_delay
         self.issued: list[str] = []
         self.order: list[str] = []
-        self.api_answer: Callable[[httpx.Request], Any] | None = None
+        self.api_answer: Callable[[httpx.Request], Awaitable[httpx.Response]] | None = None
 
     async def __call__(self, request: httpx.Request) -> httpx.Response:
         if str(request.url) == TOKEN_URL:
@@ -368,13 +368,16 @@ class TestOAuth2Auth:
             "scope": "a b",
         }
 
-    @pytest.mark.parametrize(("expires_in", "leeway"), [(10, {"leeway": 30}), (5, {})])
+    @pytest.mark.parametrize(("expires_in", "leeway"), [(10, 30), (5, None)])  # None: the default leeway
     def test_renews_a_token_about_to_expire(
-        self, server: TokenServer, mode: Mode, expires_in: float, leeway: dict[str, float]
+        self, server: TokenServer, mode: Mode, expires_in: float, leeway: float | None
     ) -> None:
         server.issued.append("old")
         token = OAuth2Token("old", expires_at=time.time() + expires_in)
-        auth = OAuth2Auth(TOKEN_URL, PasswordGrant("u", PASSWORD), token=token, **leeway)
+        if leeway is None:
+            auth = OAuth2Auth(TOKEN_URL, PasswordGrant("u", PASSWORD), token=token)
+        else:
+            auth = OAuth2Auth(TOKEN_URL, PasswordGrant("u", PASSWORD), token=token, leeway=leeway)
         assert send_with(mode, server, auth)[0].status_code == 200
         assert server.order == ["token", "Bearer t2"]
 
@@ -559,13 +562,15 @@ class TestTokenEndpointFailures:
         core = mode.core(server, auth=OAuth2Auth(TOKEN_URL, PasswordGrant("u", PASSWORD)), base_url="https://api.test")
         call = Call("GET", "/login/test-token")
 
-        async def scenario() -> int:  # one event loop for both requests, as the lock would see in use
+        async def scenario() -> int:  # both requests in one event loop, as in real use
             with pytest.raises(SpecwrightError):
                 await mode.go(core.send(Call("GET", "/x")))
             if isinstance(core, AsyncCore):  # a deadlock would hang here, so bound the wait
-                return (await asyncio.wait_for(core.send(call), timeout=10)).status_code
+                response: httpx.Response = await asyncio.wait_for(core.send(call), timeout=10)
+                return response.status_code
             with ThreadPoolExecutor(1) as pool:
-                return pool.submit(lambda: core.send(call).status_code).result(timeout=10)
+                status: int = pool.submit(lambda: core.send(call).status_code).result(timeout=10)
+                return status
 
         assert asyncio.run(scenario()) == 200
 

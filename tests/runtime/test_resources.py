@@ -112,7 +112,7 @@ class TestRequests:
 
         assert mode.run(links.list(address_id=7, params={"page": 2})) == {"content": {"id": 3}}
         assert mode.run(links.read("a/b", address_id=7)) == {"content": {"id": 3}}
-        mode.run(links.create(data=Link(linkType="x"), address_id=7))
+        mode.run(links.create(data=Link(link_type="x"), address_id=7))
         mode.run(links.update(3, data={"a": 1}, address_id=7))
         mode.run(links.partial_update(3, data={"a": 2}, address_id=7))
         mode.run(links.delete(3, address_id=7))
