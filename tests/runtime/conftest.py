@@ -7,9 +7,11 @@ the interactive-login tests: they log in at a real OpenID provider on 127.0.0.1
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import time
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import httpx
@@ -160,3 +162,56 @@ def async_sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 
     monkeypatch.setattr(core_module, "asyncio", types.SimpleNamespace(sleep=fake_sleep))
     return delays
+
+
+class Mode:
+    """One variant, sync or async, of a test written once for both runtime twins.
+
+    ``mode.core(handler)`` builds a ``SyncCore`` or an ``AsyncCore``; ``mode.run(x)`` returns a
+    sync result as it is and runs an awaitable to completion (``asyncio.run``), so one test body
+    drives either twin: ``mode.run(core.call(...))``. Inside a coroutine, ``await mode.go(x)``.
+    """
+
+    def __init__(self, name: str, request: pytest.FixtureRequest) -> None:
+        self.name = name
+        self.is_async = name == "async"
+        self._request = request
+
+    def core(self, handler: Callable[[httpx.Request], Any], **kwargs: Any) -> Any:
+        """A ``SyncCore`` or an ``AsyncCore`` (typed ``Any``: a test body calls either the same way)."""
+        return self._request.getfixturevalue("make_async_core" if self.is_async else "make_core")(handler, **kwargs)
+
+    @property
+    def sleeps(self) -> list[float]:
+        """The delays the core of this variant sleeps for, recorded instead of slept."""
+        delays: list[float] = self._request.getfixturevalue("async_sleeps" if self.is_async else "sleeps")
+        return delays
+
+    def run(self, value: Any) -> Any:
+        if not inspect.isawaitable(value):
+            return value
+
+        async def wait() -> Any:
+            return await value
+
+        return asyncio.run(wait())
+
+    async def go(self, value: Any) -> Any:
+        return await value if inspect.isawaitable(value) else value
+
+    def chunks(self, *parts: bytes) -> Iterator[bytes] | AsyncIterator[bytes]:
+        """A streamed response body (``httpx.Response(content=...)``) for this variant's client."""
+        if not self.is_async:
+            return iter(parts)
+
+        async def chunked() -> AsyncIterator[bytes]:
+            for part in parts:
+                yield part
+
+        return chunked()
+
+
+@pytest.fixture(params=["sync", "async"])
+def mode(request: pytest.FixtureRequest) -> Mode:
+    """Run the test once against the sync twin and once against the async twin."""
+    return Mode(request.param, request)

@@ -1,11 +1,17 @@
-"""auth: BearerAuth, BasicAuth, ApiKeyAuth, OAuth2Token and the sync OAuth2Auth flow."""
+"""auth: BearerAuth, BasicAuth, ApiKeyAuth, OAuth2Token and the OAuth2Auth flow, sync and async.
+
+A test taking ``mode`` runs once over an ``httpx.Client`` and once over an ``httpx.AsyncClient``
+(``send_with``), or over the matching core; the concurrency tests differ by nature (threads
+against ``asyncio.gather``) and stay one per twin.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import parse_qs
@@ -24,9 +30,11 @@ from specwright_runtime.auth import (
     RefreshGrant,
     jwt_expiry,
 )
-from specwright_runtime.core import Call, SyncCore
+from specwright_runtime.core import AsyncCore, Call, SyncCore
 from specwright_runtime.errors import FailureKind, SpecwrightError, StatusError, TokenEndpointError
 from specwright_runtime.retries import RetryPolicy
+
+from .conftest import Mode
 
 TOKEN_URL = "https://auth.test/login/access-token"
 PASSWORD = "hunter2-pa55"
@@ -92,6 +100,38 @@ class TokenServer:
         return httpx.Response(401, json={"detail": "Not authenticated"})
 
 
+class AsyncTokenServer:
+    """Like ``TokenServer`` but async: its token delay and ``api_answer`` await (for ``asyncio.gather``)."""
+
+    def __init__(self, *, token_delay: float = 0.0) -> None:
+        self.token_delay = token_delay
+        self.issued: list[str] = []
+        self.order: list[str] = []
+        self.api_answer: Callable[[httpx.Request], Awaitable[httpx.Response]] | None = None
+
+    async def __call__(self, request: httpx.Request) -> httpx.Response:
+        if str(request.url) == TOKEN_URL:
+            self.order.append("token")
+            if self.token_delay:
+                await asyncio.sleep(self.token_delay)
+            self.issued.append(f"t{len(self.issued) + 1}")
+            return httpx.Response(200, json={"access_token": self.issued[-1], "expires_in": 3600})
+        self.order.append(request.headers.get("authorization", "none"))
+        if self.api_answer is not None:
+            return await self.api_answer(request)
+        if self.issued and request.headers.get("authorization") == f"Bearer {self.issued[-1]}":
+            return httpx.Response(200, json={"ok": True})
+        return httpx.Response(401, json={"detail": "Not authenticated"})
+
+    @property
+    def token_requests(self) -> int:
+        return self.order.count("token")
+
+
+def async_client_for(server: AsyncTokenServer, auth: httpx.Auth) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.MockTransport(server), auth=auth, base_url="https://api.test")
+
+
 @pytest.fixture
 def server() -> TokenServer:
     return TokenServer()
@@ -111,14 +151,32 @@ def client_for() -> Iterator[Callable[..., httpx.Client]]:
         client.close()
 
 
+def send_with(
+    mode: Mode, handler: Callable[[httpx.Request], httpx.Response], auth: httpx.Auth, *paths: str
+) -> list[httpx.Response]:
+    """GET each of ``paths`` (default: one ``/login/test-token``) over this variant's client."""
+    paths = paths or ("/login/test-token",)
+    transport = httpx.MockTransport(handler)
+    if not mode.is_async:
+        with httpx.Client(transport=transport, auth=auth, base_url="https://api.test") as client:
+            return [client.get(path) for path in paths]
+
+    async def scenario() -> list[httpx.Response]:
+        async with httpx.AsyncClient(transport=transport, auth=auth, base_url="https://api.test") as client:
+            return [await client.get(path) for path in paths]
+
+    return asyncio.run(scenario())
+
+
 # -- static auth ----------------------------------------------------------------------------
 
 
 class TestBearerAuth:
-    def test_header(self, client_for: Callable[..., httpx.Client], recorder: Any) -> None:
+    def test_header(self, mode: Mode, recorder: Any) -> None:
         rec = recorder(200)
-        client_for(rec, BearerAuth("abc123")).get("/x")
+        send_with(mode, rec, BearerAuth("abc123"), "/x")
         assert rec.last.headers["authorization"] == "Bearer abc123"
+        assert rec.calls == 1
 
     def test_custom_header_and_no_scheme(self, client_for: Callable[..., httpx.Client], recorder: Any) -> None:
         rec = recorder(200)
@@ -282,12 +340,10 @@ def me(client: httpx.Client) -> httpx.Response:
     return client.get("/login/test-token")
 
 
-class TestOAuth2AuthSync:
-    def test_fetches_a_token_before_the_first_request(
-        self, server: TokenServer, client_for: Callable[..., httpx.Client]
-    ) -> None:
+class TestOAuth2Auth:
+    def test_fetches_a_token_before_the_first_request(self, server: TokenServer, mode: Mode) -> None:
         auth = OAuth2Auth(TOKEN_URL, PasswordGrant("me@example.com", PASSWORD))
-        response = me(client_for(server, auth))
+        [response] = send_with(mode, server, auth)
         assert response.status_code == 200
         assert server.order == ["token", "Bearer t1"]
         token_request = server.token_requests[0]
@@ -312,12 +368,17 @@ class TestOAuth2AuthSync:
             "scope": "a b",
         }
 
-    def test_renews_a_token_about_to_expire(self, server: TokenServer, client_for: Callable[..., httpx.Client]) -> None:
+    @pytest.mark.parametrize(("expires_in", "leeway"), [(10, 30), (5, None)])  # None: the default leeway
+    def test_renews_a_token_about_to_expire(
+        self, server: TokenServer, mode: Mode, expires_in: float, leeway: float | None
+    ) -> None:
         server.issued.append("old")
-        auth = OAuth2Auth(
-            TOKEN_URL, PasswordGrant("u", PASSWORD), token=OAuth2Token("old", expires_at=time.time() + 10), leeway=30
-        )
-        assert me(client_for(server, auth)).status_code == 200
+        token = OAuth2Token("old", expires_at=time.time() + expires_in)
+        if leeway is None:
+            auth = OAuth2Auth(TOKEN_URL, PasswordGrant("u", PASSWORD), token=token)
+        else:
+            auth = OAuth2Auth(TOKEN_URL, PasswordGrant("u", PASSWORD), token=token, leeway=leeway)
+        assert send_with(mode, server, auth)[0].status_code == 200
         assert server.order == ["token", "Bearer t2"]
 
     def test_keeps_a_token_far_from_expiry(self, server: TokenServer, client_for: Callable[..., httpx.Client]) -> None:
@@ -352,10 +413,10 @@ class TestOAuth2AuthSync:
             "client_id": "cli",
         }
 
-    def test_renews_once_on_401_and_resends(self, server: TokenServer, client_for: Callable[..., httpx.Client]) -> None:
+    def test_renews_once_on_401_and_resends(self, server: TokenServer, mode: Mode) -> None:
         server.issued.append("revoked-by-server")
         auth = OAuth2Auth(TOKEN_URL, PasswordGrant("u", PASSWORD), token=OAuth2Token("stale"))
-        response = me(client_for(server, auth))
+        [response] = send_with(mode, server, auth)
         assert response.status_code == 200
         assert server.order == ["Bearer stale", "token", "Bearer t2"]
 
@@ -365,12 +426,10 @@ class TestOAuth2AuthSync:
         assert response.status_code == 401
         assert server.order == ["token", "Bearer t1"]  # the fresh token was just fetched: no second renewal
 
-    def test_does_not_loop_on_repeated_401_with_an_old_token(
-        self, server: TokenServer, client_for: Callable[..., httpx.Client]
-    ) -> None:
+    def test_does_not_loop_on_repeated_401_with_an_old_token(self, server: TokenServer, mode: Mode) -> None:
         server.api_answer = lambda request: httpx.Response(401, json={"detail": "nope"})
         auth = OAuth2Auth(TOKEN_URL, PasswordGrant("u", PASSWORD), token=OAuth2Token("stale"))
-        assert me(client_for(server, auth)).status_code == 401
+        assert send_with(mode, server, auth)[0].status_code == 401
         assert server.order == ["Bearer stale", "token", "Bearer t1"]
 
     def test_static_token_without_grant_is_not_renewed(
@@ -402,15 +461,18 @@ class TestOAuth2AuthSync:
         with pytest.raises(TokenEndpointError, match="no credentials"):
             OAuth2Auth(TOKEN_URL + "?client_secret=zzz").build_token_request()
 
-    def test_repr_never_shows_secrets(self, server: TokenServer, client_for: Callable[..., httpx.Client]) -> None:
+    def test_repr_never_shows_secrets(self, server: TokenServer, mode: Mode) -> None:
         auth = OAuth2Auth(TOKEN_URL + "?client_secret=" + SECRET, PasswordGrant("u", PASSWORD))
         assert repr(auth) == f"OAuth2Auth(token_url='{TOKEN_URL}?client_secret=***', token=None)"
         auth = OAuth2Auth(TOKEN_URL, PasswordGrant("u", PASSWORD))
-        me(client_for(server, auth))
+        send_with(mode, server, auth)
         assert auth.token is not None and auth.token.access_token == "t1"
         text = repr(auth)
         assert text == f"OAuth2Auth(token_url='{TOKEN_URL}', token=set)"
         assert PASSWORD not in text and "t1" not in text
+        for text in (repr(auth.token), repr(PasswordGrant("u", PASSWORD))):
+            assert PASSWORD not in text
+            assert "'t1'" not in text
 
 
 class TestTokenEndpointFailures:
@@ -421,15 +483,19 @@ class TestTokenEndpointFailures:
 
         return build
 
-    def test_refusal_maps_to_auth(self, server: TokenServer, core_for: Callable[..., SyncCore]) -> None:
-        server.token_answers.append(
-            lambda r: httpx.Response(
-                400, json={"error": "invalid_grant", "error_description": "Incorrect email or password"}
-            )
-        )
-        core = core_for(server, OAuth2Auth(TOKEN_URL + "?api_key=K", PasswordGrant("u", PASSWORD)))
+    @pytest.mark.parametrize(
+        "body",
+        [
+            {"error": "invalid_grant", "error_description": "Incorrect email or password"},
+            {"detail": "Incorrect email or password"},
+        ],
+    )
+    def test_refusal_maps_to_auth(self, server: TokenServer, mode: Mode, body: dict[str, str]) -> None:
+        server.token_answers.append(lambda r: httpx.Response(400, json=body))
+        auth = OAuth2Auth(TOKEN_URL + "?api_key=K", PasswordGrant("u", PASSWORD))
+        core = mode.core(server, auth=auth, base_url="https://api.test")
         with pytest.raises(SpecwrightError) as caught:
-            core.send(Call("GET", "/login/test-token"))
+            mode.run(core.send(Call("GET", "/login/test-token")))
         err = caught.value
         assert not isinstance(err, StatusError)
         info = err.info
@@ -439,7 +505,7 @@ class TestTokenEndpointFailures:
         assert info.status_code == 400
         assert info.method == "POST"
         assert info.url == TOKEN_URL + "?api_key=***"
-        assert info.body == {"error": "invalid_grant", "error_description": "Incorrect email or password"}
+        assert info.body == body
         assert str(err) == "Incorrect email or password"
         assert isinstance(info.cause, TokenEndpointError)
         assert PASSWORD not in str(err) and PASSWORD not in repr(info)
@@ -491,17 +557,25 @@ class TestTokenEndpointFailures:
             core.send(Call("GET", "/x"))
         assert len(server.token_requests) == 1
 
-    def test_lock_is_released_after_a_failure(self, server: TokenServer, core_for: Callable[..., SyncCore]) -> None:
+    def test_lock_is_released_after_a_failure(self, server: TokenServer, mode: Mode) -> None:
         server.token_answers.append(lambda r: httpx.Response(400, json={"detail": "no"}))
-        core = core_for(server, OAuth2Auth(TOKEN_URL, PasswordGrant("u", PASSWORD)))
-        with pytest.raises(SpecwrightError):
-            core.send(Call("GET", "/x"))
-        with ThreadPoolExecutor(1) as pool:  # a deadlock would hang here, so bound the wait
-            status = pool.submit(lambda: core.send(Call("GET", "/login/test-token")).status_code).result(timeout=10)
-        assert status == 200
+        core = mode.core(server, auth=OAuth2Auth(TOKEN_URL, PasswordGrant("u", PASSWORD)), base_url="https://api.test")
+        call = Call("GET", "/login/test-token")
+
+        async def scenario() -> int:  # both requests in one event loop, as in real use
+            with pytest.raises(SpecwrightError):
+                await mode.go(core.send(Call("GET", "/x")))
+            if isinstance(core, AsyncCore):  # a deadlock would hang here, so bound the wait
+                response: httpx.Response = await asyncio.wait_for(core.send(call), timeout=10)
+                return response.status_code
+            with ThreadPoolExecutor(1) as pool:
+                status: int = pool.submit(lambda: core.send(call).status_code).result(timeout=10)
+                return status
+
+        assert asyncio.run(scenario()) == 200
 
 
-class TestConcurrencySync:
+class TestConcurrency:
     def test_threads_share_one_token_request(self, client_for: Callable[..., httpx.Client]) -> None:
         server = TokenServer(token_delay=0.2)
         client = client_for(server, OAuth2Auth(TOKEN_URL, PasswordGrant("u", PASSWORD)))
@@ -542,3 +616,50 @@ class TestConcurrencySync:
             results = [f.result(timeout=30) for f in [pool.submit(work) for _ in range(2)]]
         assert results == [200, 200]
         assert len(server.token_requests) == 1
+
+    @pytest.mark.asyncio
+    async def test_gather_shares_one_token_request(self) -> None:
+        server = AsyncTokenServer(token_delay=0.05)
+        async with async_client_for(server, OAuth2Auth(TOKEN_URL, PasswordGrant("u", PASSWORD))) as client:
+            responses = await asyncio.gather(*(client.get(f"/me/{i}") for i in range(10)))
+        assert [r.status_code for r in responses] == [200] * 10
+        assert server.token_requests == 1
+        assert server.order[0] == "token"
+        assert server.order[1:] == ["Bearer t1"] * 10
+
+    @pytest.mark.asyncio
+    async def test_gather_shares_one_token_request_through_the_core(
+        self, make_async_core: Callable[..., AsyncCore]
+    ) -> None:
+        server = AsyncTokenServer(token_delay=0.05)
+        core = make_async_core(
+            server, auth=OAuth2Auth(TOKEN_URL, PasswordGrant("u", PASSWORD)), base_url="https://api.test"
+        )
+        results = await asyncio.gather(*(core.call(Call("GET", "/me"), dict) for _ in range(5)))
+        assert results == [{"ok": True}] * 5
+        assert server.token_requests == 1
+
+    @pytest.mark.asyncio
+    async def test_gathered_requests_hit_by_the_same_401_both_recover(self) -> None:
+        server = AsyncTokenServer()
+        arrived: list[str] = []
+        both_sent = asyncio.Event()
+
+        async def body() -> AsyncIterator[bytes]:
+            yield b'{"detail": "expired"}'
+
+        async def api(request: httpx.Request) -> httpx.Response:
+            if request.headers.get("authorization") == "Bearer stale":
+                arrived.append("stale")
+                if len(arrived) == 2:
+                    both_sent.set()
+                await asyncio.wait_for(both_sent.wait(), timeout=10)
+                return httpx.Response(401, content=body())  # streamed, like a real socket
+            return httpx.Response(200, json={"ok": True})
+
+        server.api_answer = api
+        auth = OAuth2Auth(TOKEN_URL, PasswordGrant("u", PASSWORD), token=OAuth2Token("stale"))
+        async with async_client_for(server, auth) as client:
+            results = await asyncio.gather(client.get("/a"), client.get("/b"), return_exceptions=True)
+        assert [getattr(r, "status_code", type(r).__name__) for r in results] == [200, 200]
+        assert server.token_requests == 1

@@ -1,14 +1,21 @@
-"""Authorization code + PKCE login through OAuth2Auth with a sync httpx client, at a real provider.
+"""Authorization code + PKCE login (``loopback.LoopbackLogin``) through OAuth2Auth, at a real provider.
 
 The first request logs in (lazily, through the browser); later ones reuse the token, refresh
 it on a 401 or before it expires without the browser, and a token cache lets a second client
-start without logging in.
+start without logging in. A test taking ``mode`` runs over an ``httpx.Client`` and over an
+``httpx.AsyncClient`` (``client_for``); with the async client the blocking browser login runs in
+a worker thread, so the event loop keeps running and concurrent requests share one login.
 """
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import stat
+import threading
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -17,10 +24,11 @@ import httpx
 import pytest
 from servers.oidc_provider import Browser, OIDCProvider, s256
 from specwright_runtime.auth import OAuth2Auth, TokenCache
-from specwright_runtime.core import SyncCore
+from specwright_runtime.core import AsyncCore, SyncCore
 from specwright_runtime.loopback import AuthorizationCodeGrant, LoopbackLogin
+from specwright_runtime.oidc import AuthorizationDenied
 
-from .conftest import make_error
+from .conftest import Mode, make_error
 
 
 def login_for(provider: OIDCProvider, browser: Browser, **kwargs: Any) -> LoopbackLogin:
@@ -31,11 +39,27 @@ def refuse_browser(url: str) -> None:
     raise AssertionError("the browser was opened again")
 
 
-def test_first_request_logs_in_with_pkce(provider: OIDCProvider, browser: Browser) -> None:
+@asynccontextmanager
+async def client_for(mode: Mode, auth: httpx.Auth) -> AsyncIterator[Any]:
+    """This variant's httpx client with ``auth``; call it as ``await mode.go(http.get(...))``."""
+    if mode.is_async:
+        async with httpx.AsyncClient(auth=auth) as http:
+            yield http
+    else:
+        with httpx.Client(auth=auth) as http:
+            yield http
+
+
+def test_first_request_logs_in_with_pkce(mode: Mode, provider: OIDCProvider, browser: Browser) -> None:
     auth = OAuth2Auth(provider.token_endpoint, interactive=login_for(provider, browser))
-    with httpx.Client(auth=auth) as http:
-        assert browser.opened == []  # nothing happens before the first request
-        response = http.get(provider.me_url)
+
+    async def scenario() -> httpx.Response:
+        async with client_for(mode, auth) as http:
+            assert browser.opened == []  # nothing happens before the first request
+            response: httpx.Response = await mode.go(http.get(provider.me_url))
+            return response
+
+    response = mode.run(scenario())
     assert response.status_code == 200 and response.json() == {"sub": "alice"}
     assert len(browser.opened) == 1
     query = browser.query
@@ -68,13 +92,19 @@ def test_later_requests_reuse_the_token(provider: OIDCProvider, browser: Browser
     assert provider.grant_types() == ["authorization_code"]
 
 
-def test_a_401_refreshes_without_the_browser(provider: OIDCProvider, browser: Browser) -> None:
+def test_a_401_refreshes_without_the_browser(mode: Mode, provider: OIDCProvider, browser: Browser) -> None:
     auth = OAuth2Auth(provider.token_endpoint, interactive=login_for(provider, browser))
-    with httpx.Client(auth=auth) as http:
-        assert http.get(provider.me_url).status_code == 200
-        first = auth.token
-        provider.expire_access_tokens()
-        assert http.get(provider.me_url).status_code == 200
+
+    async def scenario() -> Any:
+        async with client_for(mode, auth) as http:
+            response = await mode.go(http.get(provider.me_url))
+            assert response.status_code == 200 and response.json() == {"sub": "alice"}
+            first = auth.token
+            provider.expire_access_tokens()
+            assert (await mode.go(http.get(provider.me_url))).status_code == 200
+        return first
+
+    first = mode.run(scenario())
     assert len(browser.opened) == 1
     assert provider.grant_types() == ["authorization_code", "refresh_token"]
     refresh_form = provider.token_forms[1]
@@ -111,37 +141,52 @@ def test_a_refused_refresh_token_means_a_new_login(provider: OIDCProvider, brows
 
 
 def test_token_cache_is_private_and_spares_the_next_login(
-    provider: OIDCProvider, browser: Browser, tmp_path: Path
+    mode: Mode, provider: OIDCProvider, browser: Browser, tmp_path: Path
 ) -> None:
     path = tmp_path / "cli" / "token.json"
     auth = OAuth2Auth(provider.token_endpoint, interactive=login_for(provider, browser), cache=TokenCache(path))
-    with httpx.Client(auth=auth) as http:
-        assert http.get(provider.me_url).status_code == 200
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert auth.token is not None and auth.token.access_token in path.read_text()
 
-    later = LoopbackLogin(provider.authorization_endpoint, provider.client_id, open_browser=refuse_browser)
-    second = OAuth2Auth(provider.token_endpoint, interactive=later, cache=TokenCache(path))
-    with httpx.Client(auth=second) as http:
-        assert http.get(provider.me_url).status_code == 200
-        provider.expire_access_tokens()  # and it refreshes from the cached refresh token
-        assert http.get(provider.me_url).status_code == 200
+    async def scenario() -> None:
+        async with client_for(mode, auth) as http:
+            assert (await mode.go(http.get(provider.me_url))).status_code == 200
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert auth.token is not None and auth.token.access_token in path.read_text()
+
+        later = LoopbackLogin(provider.authorization_endpoint, provider.client_id, open_browser=refuse_browser)
+        second = OAuth2Auth(provider.token_endpoint, interactive=later, cache=TokenCache(path))
+        async with client_for(mode, second) as http:
+            assert (await mode.go(http.get(provider.me_url))).status_code == 200
+            assert len(provider.token_forms) == 1  # the cached token, not a new login
+            provider.expire_access_tokens()  # and it refreshes from the cached refresh token
+            assert (await mode.go(http.get(provider.me_url))).status_code == 200
+
+    mode.run(scenario())
     assert provider.grant_types() == ["authorization_code", "refresh_token"]
     assert provider.token_forms[1]["client_id"] == provider.client_id
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
-def test_explicit_login_through_the_core(provider: OIDCProvider, browser: Browser) -> None:
+def test_explicit_login_through_the_core(mode: Mode, provider: OIDCProvider, browser: Browser) -> None:
     auth = OAuth2Auth(provider.token_endpoint, interactive=login_for(provider, browser))
-    core = SyncCore(httpx.Client(auth=auth), base_url=provider.url, error_factory=make_error, title="Demo")
-    try:
-        token = core.login(auth)
-        assert len(browser.opened) == 1 and auth.token is token
-        assert core.http.get(provider.me_url).status_code == 200
-        provider.expire_access_tokens()
-        assert core.http.get(provider.me_url).status_code == 200
-    finally:
-        core.close()
+
+    async def scenario() -> None:
+        core: SyncCore | AsyncCore
+        if mode.is_async:
+            core = AsyncCore(
+                httpx.AsyncClient(auth=auth), base_url=provider.url, error_factory=make_error, title="Demo"
+            )
+        else:
+            core = SyncCore(httpx.Client(auth=auth), base_url=provider.url, error_factory=make_error, title="Demo")
+        try:
+            token = await mode.go(core.login(auth))
+            assert len(browser.opened) == 1 and auth.token is token
+            assert (await mode.go(core.http.get(provider.me_url))).status_code == 200
+            provider.expire_access_tokens()
+            assert (await mode.go(core.http.get(provider.me_url))).status_code == 200
+        finally:
+            await mode.go(core.close())
+
+    mode.run(scenario())
     assert len(browser.opened) == 1  # the code grant was not kept: renewal used the refresh token
     assert provider.grant_types() == ["authorization_code", "refresh_token"]
 
@@ -226,3 +271,61 @@ def test_invalid_settings_are_refused(provider: OIDCProvider) -> None:
         LoopbackLogin(provider.authorization_endpoint, "c", ports=[])
     with pytest.raises(ValueError, match="ports"):
         LoopbackLogin(provider.authorization_endpoint, "c", ports=[70000])
+
+
+# -- the async client only: the login runs beside the event loop ------------------------------
+
+
+@pytest.mark.asyncio
+async def test_the_event_loop_runs_during_the_login(provider: OIDCProvider) -> None:
+    loop_thread = threading.get_ident()
+    browser_threads: list[int] = []
+
+    def slow_user(url: str) -> None:
+        browser_threads.append(threading.get_ident())
+        time.sleep(0.3)  # the user takes a moment in the browser
+
+    browser = Browser(before=slow_user)
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    auth = OAuth2Auth(provider.token_endpoint, interactive=login_for(provider, browser))
+    task = asyncio.create_task(ticker())
+    try:
+        async with httpx.AsyncClient(auth=auth) as http:
+            assert (await http.get(provider.me_url)).status_code == 200
+    finally:
+        task.cancel()
+    assert browser_threads and browser_threads[0] != loop_thread
+    assert ticks >= 10  # about 30 would fit in the 0.3 s; a blocked loop gets none
+
+
+@pytest.mark.asyncio
+async def test_concurrent_requests_share_one_login(provider: OIDCProvider, browser: Browser) -> None:
+    auth = OAuth2Auth(provider.token_endpoint, interactive=login_for(provider, browser))
+    async with httpx.AsyncClient(auth=auth) as http:
+        answers = await asyncio.gather(*(http.get(provider.me_url) for _ in range(5)))
+    assert [a.status_code for a in answers] == [200] * 5
+    assert len(browser.opened) == 1
+    assert provider.grant_types() == ["authorization_code"]
+
+
+@pytest.mark.asyncio
+async def test_explicit_login_failure_maps_to_the_package_error(provider: OIDCProvider, browser: Browser) -> None:
+    provider.authorize_mode = "deny"
+    auth = OAuth2Auth(provider.token_endpoint, interactive=login_for(provider, browser))
+    core = AsyncCore(httpx.AsyncClient(auth=auth), base_url=provider.url, error_factory=make_error, title="Demo")
+    try:
+        with pytest.raises(Exception) as caught:
+            await core.login(auth)
+    finally:
+        await core.close()
+    info = getattr(caught.value, "info", None)
+    assert info is not None and info.is_auth_failure
+    assert isinstance(info.cause, AuthorizationDenied)
+    assert auth.token is None and provider.token_forms == []

@@ -1,11 +1,15 @@
-"""ResourceClient: request shapes, path placeholders, errors, retries and iter_all's stop rules.
+"""resources: ResourceClient and AsyncResourceClient — request shapes, path placeholders, errors,
+retries and iter_all's stop rules.
 
-Most tests run over ``httpx.MockTransport``; the last ones run both twins against a small
-in-memory CloudCIX-like service on 127.0.0.1 (stdlib ``http.server`` in a thread).
+Most tests run over ``httpx.MockTransport``; a test taking ``mode`` runs once per twin
+(``resource(mode, ...)`` builds the client, ``mode.run(...)`` drives a call, ``collect`` drains
+``iter_all``). The last ones run both twins against a small in-memory CloudCIX-like service on
+127.0.0.1 (stdlib ``http.server`` in a thread).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 from collections.abc import Callable, Generator, Iterator
@@ -22,6 +26,8 @@ from specwright_runtime.errors import ErrorInfo, FailureKind, SpecwrightError, S
 from specwright_runtime.paging import PageNumberPaging
 from specwright_runtime.resources import AsyncResourceClient, HeadResult, ResourceClient, ResourcePaging
 from specwright_runtime.retries import RetryPolicy
+
+from .conftest import Mode
 
 MakeCore = Callable[..., SyncCore]
 Handler = Callable[[httpx.Request], httpx.Response]
@@ -78,10 +84,53 @@ def pages_asked(recorder: Any) -> list[tuple[str, str]]:
     return [(r.url.params["page"], r.url.params["limit"]) for r in recorder.requests]
 
 
+def resource(mode: Mode, handler: Handler, template: str, **kwargs: Any) -> Any:
+    """This variant's resource client over a core answering with ``handler``."""
+    cls = AsyncResourceClient if mode.is_async else ResourceClient
+    return cls(mode.core(handler), template, **kwargs)
+
+
+def collect(mode: Mode, client: Any, **kwargs: Any) -> list[Any]:
+    """Everything ``client.iter_all(**kwargs)`` yields (``iter_all`` itself is called at once)."""
+    items = client.iter_all(**kwargs)
+    if not mode.is_async:
+        return list(items)
+
+    async def drain() -> list[Any]:
+        return [item async for item in items]
+
+    return asyncio.run(drain())
+
+
 # -- request shapes -----------------------------------------------------------------------
 
 
 class TestRequests:
+    def test_crud_request_shapes(self, mode: Mode, recorder: Any) -> None:
+        rec = recorder(ok({"content": {"id": 3}}))
+        links = resource(mode, rec, LINKS)
+
+        assert mode.run(links.list(address_id=7, params={"page": 2})) == {"content": {"id": 3}}
+        assert mode.run(links.read("a/b", address_id=7)) == {"content": {"id": 3}}
+        mode.run(links.create(data=Link(link_type="x"), address_id=7))
+        mode.run(links.update(3, data={"a": 1}, address_id=7))
+        mode.run(links.partial_update(3, data={"a": 2}, address_id=7))
+        mode.run(links.delete(3, address_id=7))
+        head = mode.run(links.head(3, address_id=7))
+
+        shapes = [(r.method, r.url.raw_path, r.content) for r in rec.requests]
+        assert shapes == [
+            ("GET", b"/v1/address/7/link/?page=2", b""),
+            ("GET", b"/v1/address/7/link/a%2Fb/", b""),
+            ("POST", b"/v1/address/7/link/", b'{"linkType":"x"}'),
+            ("PUT", b"/v1/address/7/link/3/", b'{"a":1}'),
+            ("PATCH", b"/v1/address/7/link/3/", b'{"a":2}'),
+            ("DELETE", b"/v1/address/7/link/3/", b""),
+            ("HEAD", b"/v1/address/7/link/3/", b""),
+        ]
+        assert [("content-type" in r.headers) for r in rec.requests] == [False, False, True, True, True, False, False]
+        assert head.status_code == 200
+
     def test_list(self, make_core: MakeCore, recorder: Any) -> None:
         rec = recorder(ok({"_metadata": {"total_records": 0}, "content": []}))
         links = ResourceClient(make_core(rec), LINKS)
@@ -155,11 +204,11 @@ class TestRequests:
         ]
         assert one.status_code == 200
 
-    def test_request_options_headers_and_timeout(self, make_core: MakeCore, recorder: Any) -> None:
+    def test_request_options_headers_and_timeout(self, mode: Mode, recorder: Any) -> None:
         rec = recorder(ok())
-        links = ResourceClient(make_core(rec), "contact/")
+        links = resource(mode, rec, "contact/")
 
-        links.read(1, request_options=RequestOptions(headers={"X-Trace": "t1"}, timeout=3.0))
+        mode.run(links.read(1, request_options=RequestOptions(headers={"X-Trace": "t1"}, timeout=3.0)))
 
         assert rec.last.headers["x-trace"] == "t1"
         assert rec.last.extensions["timeout"]["read"] == 3.0
@@ -179,13 +228,16 @@ class TestRequests:
 
 
 class TestPaths:
-    def test_placeholder_at_the_start(self, make_core: MakeCore, recorder: Any) -> None:
+    def test_placeholder_at_the_start(self, mode: Mode, recorder: Any) -> None:
         rec = recorder(ok())
-        buckets = ResourceClient(make_core(rec), "{region_name}/bucket/")
+        buckets = resource(mode, rec, "{region_name}/bucket/")
 
-        buckets.read("logs", region_name="eu-west")
-
+        mode.run(buckets.read("logs", region_name="eu-west"))
         assert rec.last.url.raw_path == b"/v1/eu-west/bucket/logs/"
+
+        mode.run(buckets.list(region_name="..", request_options=RequestOptions(headers={"X-Trace": "t"})))
+        assert rec.last.url.raw_path == b"/v1/%2E%2E/bucket/"
+        assert rec.last.headers["x-trace"] == "t"
 
     @pytest.mark.parametrize(
         ("value", "segment"),
@@ -227,9 +279,9 @@ class TestPaths:
         assert contacts.path == "contact/"
         assert [r.url.path for r in rec.requests] == ["/v1/contact/", "/v1/contact/1/"]
 
-    def test_missing_placeholder_before_any_request(self, make_core: MakeCore, recorder: Any) -> None:
+    def test_missing_placeholder_before_any_request(self, mode: Mode, recorder: Any) -> None:
         rec = recorder(ok())
-        links = ResourceClient(make_core(rec), LINKS)
+        links = resource(mode, rec, LINKS)
 
         for attempt in (
             lambda: links.list(),
@@ -237,20 +289,22 @@ class TestPaths:
             lambda: links.create(data={}),
             lambda: links.delete(3),
             lambda: links.head(),
-            lambda: links.iter_all(),
+            lambda: links.iter_all(),  # checked when called, not at the first (async) for step
         ):
             with pytest.raises(TypeError, match="'address_id'"):
-                attempt()
+                mode.run(attempt())
         assert rec.calls == 0
 
-    def test_unknown_keyword(self, make_core: MakeCore, recorder: Any) -> None:
+    def test_unknown_keyword(self, mode: Mode, recorder: Any) -> None:
         rec = recorder(ok())
-        links = ResourceClient(make_core(rec), LINKS)
+        links = resource(mode, rec, LINKS)
 
         with pytest.raises(TypeError, match="'adress_id'"):
-            links.read(3, address_id=7, adress_id=7)
+            mode.run(links.read(3, address_id=7, adress_id=7))
         with pytest.raises(TypeError, match="'pk'"):  # no {pk} in the template: pk is not a path argument
-            links.list(address_id=7, pk=3)
+            mode.run(links.list(address_id=7, pk=3))
+        with pytest.raises(TypeError, match="'region'"):
+            mode.run(links.list(address_id=7, region="x"))
         assert rec.calls == 0
 
     @pytest.mark.parametrize("value", [None, ""])
@@ -276,23 +330,26 @@ class TestPaths:
         with pytest.raises(ValueError, match=message):
             ResourceClient(make_core(recorder(ok())), template)
 
-    def test_repr_shows_the_template_without_credentials(self, make_core: MakeCore, recorder: Any) -> None:
-        core = make_core(recorder(ok()), base_url="https://user:s3cret@membership.api.test/")
-        text = repr(ResourceClient(core, LINKS))
-        assert text == "ResourceClient('https://membership.api.test/address/{address_id}/link/')"
+    def test_repr_shows_the_template_without_credentials(self, mode: Mode, recorder: Any) -> None:
+        cls = AsyncResourceClient if mode.is_async else ResourceClient
+        core = mode.core(recorder(ok()), base_url="https://user:s3cret@membership.api.test/")
+        text = repr(cls(core, LINKS))
+        assert text == f"{cls.__name__}('https://membership.api.test/address/{{address_id}}/link/')"
         assert "s3cret" not in text
+        text = repr(cls(mode.core(recorder(200)), "/{region_name}/bucket"))
+        assert text == f"{cls.__name__}('https://api.test/v1/{{region_name}}/bucket/')"
 
 
 # -- errors and retries -------------------------------------------------------------------
 
 
 class TestErrorsAndRetries:
-    def test_404_raises_with_status_and_body(self, make_core: MakeCore, recorder: Any) -> None:
+    def test_404_raises_with_status_and_body(self, mode: Mode, recorder: Any) -> None:
         rec = recorder(lambda r: httpx.Response(404, json={"detail": "No link 3"}))
-        links = ResourceClient(make_core(rec), LINKS)
+        links = resource(mode, rec, LINKS)
 
         with pytest.raises(StatusError) as caught:
-            links.read(3, address_id=7)
+            mode.run(links.read(3, address_id=7))
 
         assert caught.value.status_code == 404
         assert caught.value.response_body == {"detail": "No link 3"}
@@ -318,11 +375,11 @@ class TestErrorsAndRetries:
         ],
     )
     def test_only_idempotent_methods_are_retried(
-        self, make_core: MakeCore, recorder: Any, call: Callable[[ResourceClient], Any], calls: int
+        self, mode: Mode, recorder: Any, call: Callable[[Any], Any], calls: int
     ) -> None:
         rec = recorder(503)
         with pytest.raises(StatusError):
-            call(ResourceClient(make_core(rec), "contact/"))
+            mode.run(call(resource(mode, rec, "contact/")))
         assert rec.calls == calls
 
     def test_retried_get_succeeds(self, make_core: MakeCore, recorder: Any) -> None:
@@ -335,30 +392,35 @@ class TestErrorsAndRetries:
 
 
 class TestIterAll:
-    def test_neutral_defaults_page_a_bare_list(self, make_core: MakeCore, recorder: Any) -> None:
+    @pytest.mark.parametrize(
+        ("count", "asked"), [(5, [("0", "2"), ("1", "2"), ("2", "2")]), (3, [("0", "2"), ("1", "2")])]
+    )
+    def test_neutral_defaults_page_a_bare_list(
+        self, mode: Mode, recorder: Any, count: int, asked: list[tuple[str, str]]
+    ) -> None:
         def handle(request: httpx.Request) -> httpx.Response:
             page, limit = int(request.url.params["page"]), int(request.url.params["limit"])
-            return httpx.Response(200, json=[{"id": i} for i in range(page * limit, min((page + 1) * limit, 5))])
+            return httpx.Response(200, json=[{"id": i} for i in range(page * limit, min((page + 1) * limit, count))])
 
         rec = recorder(handle)
-        items = list(ResourceClient(make_core(rec), "contact/").iter_all(page_size=2))
-        assert [i["id"] for i in items] == [0, 1, 2, 3, 4]
-        assert pages_asked(rec) == [("0", "2"), ("1", "2"), ("2", "2")]  # no total: the short page ended it
+        items = collect(mode, resource(mode, rec, "contact/"), page_size=2)
+        assert [i["id"] for i in items] == list(range(count))
+        assert pages_asked(rec) == asked  # no total: the short page ended it
 
-    def test_neutral_defaults_do_not_read_an_envelope(self, make_core: MakeCore, recorder: Any) -> None:
+    def test_neutral_defaults_do_not_read_an_envelope(self, mode: Mode, recorder: Any) -> None:
         # an API's envelope must come from its spec; unconfigured, the envelope is not a list
         rec = recorder(paged(3))
         with pytest.raises(SpecwrightError, match=r"no list at \$ "):
-            list(ResourceClient(make_core(rec), "contact/").iter_all())
+            collect(mode, resource(mode, rec, "contact/"))
 
     def test_paging_config_as_page_numbers(self) -> None:
         assert ResourcePaging().page_numbers() == PageNumberPaging(page="page", size="limit", first_page=0)
         assert CLOUDCIX.page_numbers().totals == ("$._metadata.total_records", "$._metadata.totalRecords")
         assert ResourcePaging(totals=["$.n"]).totals == ("$.n",)
 
-    def test_exact_multiple_stops_at_the_total(self, make_core: MakeCore, recorder: Any) -> None:
+    def test_exact_multiple_stops_at_the_total(self, mode: Mode, recorder: Any) -> None:
         rec = recorder(paged(200))
-        items = list(ResourceClient(make_core(rec), LINKS, paging=CLOUDCIX).iter_all(address_id=7))
+        items = collect(mode, resource(mode, rec, LINKS, paging=CLOUDCIX), address_id=7)
 
         assert [i["id"] for i in items] == list(range(200))
         assert pages_asked(rec) == [("0", "100"), ("1", "100")]  # no third request
@@ -375,9 +437,10 @@ class TestIterAll:
         assert len(list(ResourceClient(make_core(rec), "contact/", paging=CLOUDCIX).iter_all())) == 150
         assert rec.calls == 2
 
-    def test_total_lying_too_high_stops_on_the_empty_page(self, make_core: MakeCore, recorder: Any) -> None:
-        rec = recorder(paged(150, total=10_000))
-        items = list(ResourceClient(make_core(rec), "contact/", paging=CLOUDCIX).iter_all())
+    @pytest.mark.parametrize("total", [10_000, 999])
+    def test_total_lying_too_high_stops_on_the_empty_page(self, mode: Mode, recorder: Any, total: int) -> None:
+        rec = recorder(paged(150, total=total))
+        items = collect(mode, resource(mode, rec, "contact/", paging=CLOUDCIX))
         assert len(items) == 150
         assert pages_asked(rec) == [("0", "100"), ("1", "100"), ("2", "100")]
 
@@ -388,16 +451,19 @@ class TestIterAll:
         assert [i["id"] for i in items] == list(range(250))
         assert rec.calls == 5  # 60 + 60 + 60 + 60 + 10: the total ended it
 
-    def test_repeated_page_stops(self, make_core: MakeCore, recorder: Any) -> None:
+    def test_repeated_page_stops(self, mode: Mode, recorder: Any) -> None:
         rec = recorder(paged(500, ignore_page=True))
-        items = list(ResourceClient(make_core(rec), "contact/", paging=CLOUDCIX).iter_all())
+        items = collect(mode, resource(mode, rec, "contact/", paging=CLOUDCIX))
         assert [i["id"] for i in items] == list(range(100))
         assert rec.calls == 2
 
-    @pytest.mark.parametrize(("max_items", "asked"), [(130, [("0", "100"), ("1", "100")]), (5, [("0", "5")])])
-    def test_max_items(self, make_core: MakeCore, recorder: Any, max_items: int, asked: list[Any]) -> None:
+    @pytest.mark.parametrize(
+        ("max_items", "asked"),
+        [(130, [("0", "100"), ("1", "100")]), (150, [("0", "100"), ("1", "100")]), (5, [("0", "5")])],
+    )
+    def test_max_items(self, mode: Mode, recorder: Any, max_items: int, asked: list[Any]) -> None:
         rec = recorder(paged(250))
-        items = list(ResourceClient(make_core(rec), "contact/", paging=CLOUDCIX).iter_all(max_items=max_items))
+        items = collect(mode, resource(mode, rec, "contact/", paging=CLOUDCIX), max_items=max_items)
         assert [i["id"] for i in items] == list(range(max_items))
         assert pages_asked(rec) == asked
 
@@ -406,9 +472,9 @@ class TestIterAll:
         assert list(ResourceClient(make_core(rec), "contact/", paging=CLOUDCIX).iter_all(max_items=0)) == []
         assert rec.calls == 0
 
-    def test_total_records_camel_case_fallback(self, make_core: MakeCore, recorder: Any) -> None:
+    def test_total_records_camel_case_fallback(self, mode: Mode, recorder: Any) -> None:
         rec = recorder(paged(200, total_key="totalRecords"))
-        assert len(list(ResourceClient(make_core(rec), "contact/", paging=CLOUDCIX).iter_all())) == 200
+        assert len(collect(mode, resource(mode, rec, "contact/", paging=CLOUDCIX))) == 200
         assert rec.calls == 2  # the total ended it, not an empty page
 
     def test_total_records_wins_over_camel_case(self, make_core: MakeCore, recorder: Any) -> None:
@@ -417,16 +483,25 @@ class TestIterAll:
         assert len(list(ResourceClient(make_core(rec), "contact/", paging=CLOUDCIX).iter_all(page_size=2))) == 2
         assert rec.calls == 1
 
-    def test_caller_params_untouched(self, make_core: MakeCore, recorder: Any) -> None:
+    def test_caller_params_untouched(self, mode: Mode, recorder: Any) -> None:
         rec = recorder(paged(150))
-        params = {"search[name]": "x", "page": 7, "limit": 3}
+        params: dict[str, Any] = {"search[name]": "x", "page": 7, "limit": 3}
         snapshot = dict(params)
 
-        list(ResourceClient(make_core(rec), "contact/", paging=CLOUDCIX).iter_all(params=params, page_size=100))
+        collect(mode, resource(mode, rec, "contact/", paging=CLOUDCIX), params=params, page_size=100)
 
         assert params == snapshot
         assert [r.url.params["search[name]"] for r in rec.requests] == ["x", "x"]
         assert pages_asked(rec) == [("0", "100"), ("1", "100")]  # paging parameters are the iterator's
+
+        rec = recorder(paged(30))
+        params = {"order": "name", "limit": 1}
+        collect(mode, resource(mode, rec, "contact/", paging=CLOUDCIX), params=params, page_size=20)
+        assert params == {"order": "name", "limit": 1}
+        assert [dict(r.url.params) for r in rec.requests] == [
+            {"order": "name", "limit": "20", "page": "0"},
+            {"order": "name", "limit": "20", "page": "1"},
+        ]
 
     def test_is_lazy(self, make_core: MakeCore, recorder: Any) -> None:
         rec = recorder(paged(250))
@@ -435,7 +510,7 @@ class TestIterAll:
         assert next(items) == {"id": 0}
         assert rec.calls == 1
 
-    def test_configured_paging(self, make_core: MakeCore, recorder: Any) -> None:
+    def test_configured_paging(self, mode: Mode, recorder: Any) -> None:
         def handle(request: httpx.Request) -> httpx.Response:
             p, n = int(request.url.params["p"]), int(request.url.params["n"])
             data = [{"id": i} for i in range((p - 1) * n, min(p * n, 5))]
@@ -443,20 +518,32 @@ class TestIterAll:
 
         rec = recorder(handle)
         paging = ResourcePaging(page_param="p", size_param="n", first_page=1, items="$.data", totals=("$.meta.count",))
-        client = ResourceClient(make_core(rec), "things/", paging=paging)
+        client = resource(mode, rec, "things/", paging=paging)
 
-        assert [i["id"] for i in client.iter_all(page_size=2)] == [0, 1, 2, 3, 4]
+        assert [i["id"] for i in collect(mode, client, page_size=2)] == [0, 1, 2, 3, 4]
         assert [(r.url.params["p"], r.url.params["n"]) for r in rec.requests] == [("1", "2"), ("2", "2"), ("3", "2")]
+
+        rec = recorder(lambda r: httpx.Response(200, json={"rows": [{"id": 1}], "n": 1}))
+        paging = ResourcePaging(page_param="pageNumber", size_param="pageSize", items="$.rows", totals=("$.n",))
+        assert collect(mode, resource(mode, rec, "t/", paging=paging)) == [{"id": 1}]
+        assert (rec.calls, rec.last.url.query) == (1, b"pageNumber=0&pageSize=100")
 
     def test_default_page_size_comes_from_the_paging_config(self, make_core: MakeCore, recorder: Any) -> None:
         rec = recorder(paged(10))
         list(ResourceClient(make_core(rec), "contact/", paging=replace(CLOUDCIX, page_size=4)).iter_all())
         assert pages_asked(rec) == [("0", "4"), ("1", "4"), ("2", "4")]
 
-    def test_items_that_are_not_a_list(self, make_core: MakeCore, recorder: Any) -> None:
-        rec = recorder(ok({"content": {"id": 1}, "_metadata": {"total_records": 1}}))
+    @pytest.mark.parametrize(
+        "answer",
+        [
+            ok({"content": {"id": 1}, "_metadata": {"total_records": 1}}),
+            lambda r: httpx.Response(200, content=json.dumps({"content": "nope"}).encode()),
+        ],
+    )
+    def test_items_that_are_not_a_list(self, mode: Mode, recorder: Any, answer: Handler) -> None:
+        rec = recorder(answer)
         with pytest.raises(SpecwrightError, match=r"no list at \$\.content") as caught:
-            list(ResourceClient(make_core(rec), "contact/", paging=CLOUDCIX).iter_all())
+            collect(mode, resource(mode, rec, "contact/", paging=CLOUDCIX))
         assert caught.value.info is not None and caught.value.info.kind is FailureKind.VALIDATION
 
     def test_error_on_a_later_page_raises(self, make_core: MakeCore, recorder: Any) -> None:
