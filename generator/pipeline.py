@@ -42,7 +42,7 @@ class GeneratedPackage:
     def summary(self) -> str:
         return (
             f"{self.cfg.key}: {len(self.api.operations)} operations, {len(self.api.models)} models, "
-            f"{len(self.files)} files, {self.per_api_lines} lines of per-API template code, "
+            f"{len(self.files)} files, {self.per_api_lines} lines of per-API code, "
             f"{self.seconds:.2f}s"
         )
 

@@ -69,7 +69,7 @@ def test_every_python_file_compiles(grad300_package: GeneratedPackage) -> None:
 def test_package_summary_and_surface(grad300_package: GeneratedPackage) -> None:
     summary = grad300_package.summary()
     assert summary.startswith(f"grad300: 4 operations, 8 models, {len(grad300_package.files)} files, ")
-    assert f"{grad300_package.per_api_lines} lines of per-API template code" in summary
+    assert f"{grad300_package.per_api_lines} lines of per-API code" in summary
     assert grad300_package.surface == json.loads((GOLDEN / SURFACE_FILE).read_text(encoding="utf-8"))
 
 
