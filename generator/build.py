@@ -64,7 +64,7 @@ def build_api(spec: LoadedSpec, models_code: str) -> Api:
         server_variables=variables,
         resources=resources,
         resource_paging=_resource_paging(doc),
-        primary=primary,
+        primary_scheme=primary,
         auth=auth,
         client_groups=groups,
         client_imports=client_imports(ops, auth, groups, server_urls=server_urls, async_=False),
@@ -370,8 +370,10 @@ def _paging(
         style = "page"
     position = inputs.get("offset") or inputs.get("page") or inputs.get("cursor")
     results = spec_text(outputs.get("results", "$"))
-    next_path = outputs.get("nextCursor") or outputs.get("nextUrl")
-    total = outputs.get("totalItems")
+    raw_next = outputs.get("nextCursor") or outputs.get("nextUrl")
+    raw_total = outputs.get("totalItems")
+    next_path = spec_text(raw_next) if raw_next else None
+    total = spec_text(raw_total) if raw_total else None
     item = _item_type(mapper, _success_schema(mapper, op, success.status), results)
     runtime_class, runtime_args = _paging_config(style, wire_inputs, results, next_path, total)
     return Paging(
@@ -379,8 +381,8 @@ def _paging(
         position_param=position,
         limit_param=inputs.get("limit"),
         results_path=results,
-        next_path=spec_text(next_path) if next_path else None,
-        total_path=spec_text(total) if total else None,
+        next_path=next_path,
+        total_path=total,
         item_type=item,
         method_name=str(op.get("x-specwright-pager-name") or f"iter_{py_name}"),
         runtime_class=runtime_class,
@@ -389,33 +391,23 @@ def _paging(
 
 
 def _paging_config(
-    style: str, inputs: dict[str, Any], results: str, next_path: Any, total: Any
+    style: str, inputs: dict[str, Any], results: str, next_path: str | None, total: str | None
 ) -> tuple[str, tuple[tuple[str, object], ...]]:
     """The runtime paging configuration of an operation: class and keyword arguments (``None`` ones left out)."""
-    cls, args = _paging_args(style, inputs, results, next_path, total)
-    return cls, tuple((k, v) for k, v in args if v is not None)
-
-
-def _paging_args(
-    style: str, inputs: dict[str, Any], results: str, next_path: Any, total: Any
-) -> tuple[str, tuple[tuple[str, object], ...]]:
+    args: list[tuple[str, object]]
     if style == "offset":
-        args: list[tuple[str, object]] = [("offset", inputs.get("offset")), ("limit", inputs.get("limit"))]
-        args += [("results", results), ("total", spec_text(total) if total else None)]
-        return "OffsetPaging", tuple(args)
-    if style == "page":
-        totals = (spec_text(total),) if total else ()
+        cls = "OffsetPaging"
+        args = [("offset", inputs.get("offset")), ("limit", inputs.get("limit")), ("results", results), ("total", total)]
+    elif style == "page":
+        cls = "PageNumberPaging"
         # no page number given starts at 0, as it always has
-        return "PageNumberPaging", (
-            ("page", inputs.get("page")),
-            ("size", inputs.get("limit")),
-            ("results", results),
-            ("totals", totals),
-            ("first_page", 0),
-        )
-    if style == "cursor":
-        return "CursorPaging", (("cursor", inputs.get("cursor")), ("next", spec_text(next_path)), ("results", results))
-    return "LinkPaging", (("next", spec_text(next_path)), ("results", results))
+        args = [("page", inputs.get("page")), ("size", inputs.get("limit")), ("results", results)]
+        args += [("totals", (total,) if total else ()), ("first_page", 0)]
+    elif style == "cursor":
+        cls, args = "CursorPaging", [("cursor", inputs.get("cursor")), ("next", next_path), ("results", results)]
+    else:
+        cls, args = "LinkPaging", [("next", next_path), ("results", results)]
+    return cls, tuple((k, v) for k, v in args if v is not None)
 
 
 def _as_list(value: Any) -> list[Any]:

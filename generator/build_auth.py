@@ -71,7 +71,6 @@ def client_auth(scheme: SecurityScheme | None) -> ClientAuth:
             arguments=tuple(arguments),
             mixins=("TokenMethods", *(("PasswordLoginMethods",) if password else ())),
             async_mixins=("TokenMethods", *(("AsyncPasswordLoginMethods",) if password else ())),
-            starts_login=password,
             password_login=password,
         )
     if scheme.kind == "openid-connect" and scheme.openid_url:

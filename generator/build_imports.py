@@ -17,6 +17,21 @@ def _type_words(operations: Sequence[Operation]) -> set[str]:
     return {w for e in exprs for w in _WORD.findall(e)}
 
 
+def _operation_names(operations: Sequence[Operation], words: set[str]) -> dict[str, set[str]]:
+    """Standard-library names the operations' signatures need: dates, and ``Path`` for downloads."""
+    names: dict[str, set[str]] = {}
+    dates = {w for w in words if w in ("date", "datetime")}
+    if dates:
+        names["datetime"] = dates
+    if any(op.success.kind == "binary" for op in operations):
+        names["pathlib"] = {"Path"}
+    return names
+
+
+def _sorted(names: dict[str, set[str]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple((module, tuple(sorted(found))) for module, found in sorted(names.items()))
+
+
 def client_imports(
     operations: Sequence[Operation],
     auth: ClientAuth,
@@ -34,14 +49,9 @@ def client_imports(
         abc.add("AsyncIterator" if async_ else "Iterator")
     if "Callable[" in annotations:
         abc.add("Callable")
-    names: dict[str, set[str]] = {"collections.abc": abc}
+    names = {"collections.abc": abc, **_operation_names(operations, words)}
     if groups or "Any" in words:  # a group's held parameters, or a type
         names["typing"] = {"Any"}
-    dates = {w for w in words if w in ("date", "datetime")}
-    if dates:
-        names["datetime"] = dates
-    if any(op.success.kind == "binary" for op in operations):
-        names["pathlib"] = {"Path"}
     runtime = {"AsyncClient" if async_ else "SyncClient", "Call", "RequestOptions", "RetryPolicy", "DEFAULT_TOTAL_TIMEOUT"}
     if groups:
         runtime.add("AsyncCore" if async_ else "SyncCore")
@@ -61,7 +71,7 @@ def client_imports(
     runtime.update(auth.async_mixins if async_ else auth.mixins)
     return ModuleImports(
         modules=("os",) if "os." in annotations else (),
-        names=tuple((module, tuple(sorted(found))) for module, found in sorted(names.items())),
+        names=_sorted(names),
         runtime=tuple(sorted(runtime, key=lambda n: (n.lower(), n))),
     )
 
@@ -70,15 +80,10 @@ def function_module_imports(operations: Sequence[Operation]) -> ModuleImports:
     """Standard-library imports of the default-client module (module-level functions)."""
     operations = [op for op in operations if not op.group]
     words = _type_words(operations)
-    names: dict[str, set[str]] = {"typing": {"Any"}}
+    names = {"typing": {"Any"}, **_operation_names(operations, words)}
     abc = {n for n in ("Mapping",) if n in words}
     if any(op.paging for op in operations):
         abc.add("Iterator")
     if abc:
         names["collections.abc"] = abc
-    dates = {w for w in words if w in ("date", "datetime")}
-    if dates:
-        names["datetime"] = dates
-    if any(op.success.kind == "binary" for op in operations):
-        names["pathlib"] = {"Path"}
-    return ModuleImports(names=tuple((module, tuple(sorted(found))) for module, found in sorted(names.items())))
+    return ModuleImports(names=_sorted(names))

@@ -217,13 +217,12 @@ class ClientAuth:
     arguments: tuple[ClientArg, ...] = ()
     mixins: tuple[str, ...] = ()
     async_mixins: tuple[str, ...] = ()
-    starts_login: bool = False  # the constructor logs in with ``username``/``password``
-    password_login: bool = False  # ``login(username, password)`` exists
+    password_login: bool = False  # ``login(username, password)``; the constructor logs in with ``username``/``password``
 
     @property
     def credentials(self) -> tuple[str, ...]:
         """Arguments handed to the scheme (``username``/``password`` of a password login are not)."""
-        skip = {"username", "password"} if self.starts_login else set()
+        skip = {"username", "password"} if self.password_login else set()
         return tuple(a.name for a in self.arguments if a.name not in skip)
 
 
@@ -290,7 +289,7 @@ class Api:
     server_variables: tuple[ServerVariable, ...] = ()
     resources: tuple[ResourceGroup, ...] = ()
     resource_paging: ResourcePagingSpec = field(default_factory=ResourcePagingSpec)
-    primary: SecurityScheme | None = None  # the scheme ``auth`` was decided from
+    primary_scheme: SecurityScheme | None = None  # the scheme ``auth`` was decided from
     auth: ClientAuth = field(default_factory=ClientAuth)
     client_groups: tuple[Group, ...] = ()  # every group, parents before children
     client_imports: ModuleImports = field(default_factory=ModuleImports)
@@ -301,11 +300,6 @@ class Api:
     spec_path: str = ""
     spec_hash: str = ""
     warnings: tuple[str, ...] = field(default=(), compare=False)
-
-    @property
-    def primary_scheme(self) -> SecurityScheme | None:
-        """The scheme the client's auth drives."""
-        return self.primary
 
     @property
     def top_groups(self) -> tuple[Group, ...]:

@@ -58,10 +58,6 @@ def _refuse_raw_spec_text(value: Any) -> Any:
     return value
 
 
-#: Kept for callers that escape docstrings outside templates.
-docstring = escaping.docstring
-
-
 def _param_decl(p: Param) -> str:
     if p.required:
         return f"{p.py_name}: {p.type_expr}"
@@ -274,7 +270,12 @@ def package_exports(modules: dict[str, str], cfg: PackageConfig) -> PackageExpor
 
 def module_all(text: str, filename: str = "<module>") -> list[str] | None:
     """A module's ``__all__`` (a literal list or tuple of strings), or ``None`` without one."""
-    for node in ast.parse(text, filename).body:
+    return tree_all(ast.parse(text, filename), filename)
+
+
+def tree_all(tree: ast.Module, filename: str = "<module>") -> list[str] | None:
+    """:func:`module_all` of an already parsed module."""
+    for node in tree.body:
         value: ast.expr | None
         if isinstance(node, ast.Assign):
             targets, value = node.targets, node.value

@@ -18,6 +18,7 @@ from typing import Any
 
 from .config import PackageConfig
 from .ir import Api
+from .render import tree_all
 
 FORMAT = 2
 RUNTIME = "specwright_runtime"
@@ -81,11 +82,10 @@ class _Module:
             self.defs.setdefault(bound, stmt)
 
     def all_names(self) -> list[str]:
-        stmt = self.defs.get("__all__")
-        value = stmt.value if isinstance(stmt, ast.Assign | ast.AnnAssign) else None
-        if not isinstance(value, ast.List | ast.Tuple):
+        names = tree_all(self.tree, self.name)
+        if names is None:
             raise ValueError(f"{self.name}: __all__ is not a literal list")
-        return [elt.value for elt in value.elts if isinstance(elt, ast.Constant) and isinstance(elt.value, str)]
+        return names
 
 
 def _statements(body: list[ast.stmt], type_checking: bool) -> Iterator[tuple[ast.stmt, bool]]:

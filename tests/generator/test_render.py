@@ -13,12 +13,12 @@ import black
 import pytest
 
 from generator.config import PackageConfig, Project, package_config
+from generator.escaping import docstring
 from generator.ir import Api, Body, Operation, Param, Response
 from generator.pipeline import BLACK_MODE, GeneratedPackage
 from generator.render import (
     TemplateFile,
     call_args,
-    docstring,
     module_all,
     package_exports,
     param_doc,
