@@ -10,6 +10,7 @@ from .build_imports import client_imports, function_module_imports
 from .datamodels import model_index
 from .ir import (
     Api,
+    AuthMode,
     Body,
     GroupSettings,
     Operation,
@@ -18,6 +19,7 @@ from .ir import (
     ResourceGroup,
     ResourcePagingSpec,
     Response,
+    Result,
     SecurityScheme,
     ServerVariable,
     spec_text,
@@ -215,6 +217,7 @@ def _operation(
         for code in sorted(responses, key=str)
         if not str(code).startswith(("1", "2", "3"))
     )
+    requirements = op["security"] if "security" in op else doc.get("security")
     security = _security_keys(op["security"]) if "security" in op else default_security
     paging = _paging(mapper, op, params, success, operation_method_name(op, method, path))
     retries = op.get("x-speakeasy-retries")
@@ -239,7 +242,30 @@ def _operation(
         paging=paging,
         idempotent=idempotent,
         deprecated=bool(op.get("deprecated", False)),
+        auth_mode=_auth_mode(requirements),
+        result=_result(mapper, op, success),
+        positional_names=tuple(str(n) for n in op.get("x-specwright-positional") or ()),
     )
+
+
+def _auth_mode(requirements: Any) -> AuthMode:
+    """``security: []`` sends no credentials; an empty requirement among others makes them optional."""
+    if requirements is None:
+        return "required"
+    if not requirements:
+        return "none"
+    return "optional" if any(not r for r in requirements) else "required"
+
+
+def _result(mapper: TypeMapper, op: dict[str, Any], success: Response) -> Result | None:
+    """``x-specwright-result``: the method returns this part of a JSON body."""
+    path = op.get("x-specwright-result")
+    if not path or path == "$" or success.kind != "json":
+        return None
+    schema = _success_schema(mapper, op, success.status)
+    for key in [k for k in str(path)[1:].split(".") if k]:
+        schema = _property(mapper, schema, key)
+    return Result(spec_text(path), mapper.annotation(schema) if schema is not None else "Any")
 
 
 #: Python names a parameter or body cannot take: they become ``<name>_``.
@@ -258,7 +284,7 @@ def _params(mapper: TypeMapper, raw_params: list[Any], reserved: set[str] | None
     used: set[str] = set(reserved or ())
     for (location, name), param in merged.items():
         schema = param.get("schema") or {}
-        py_name = snake(name)
+        py_name = snake(str(param.get("x-speakeasy-name-override") or name))
         while py_name in used:
             py_name += "_"
         used.add(py_name)
@@ -276,9 +302,40 @@ def _params(mapper: TypeMapper, raw_params: list[Any], reserved: set[str] | None
                 description=spec_text(" ".join(str(param.get("description", "")).split())),
                 deprecated=bool(param.get("deprecated", False)),
                 explode=_explode(param, annotation),
+                checks=_checks(mapper, schema),
             )
         )
     return tuple(out)
+
+
+#: Schema constraints a parameter's value is checked against before a request is sent.
+_CHECKED = {
+    "minimum": "minimum",
+    "maximum": "maximum",
+    "exclusiveMinimum": "exclusive_minimum",
+    "exclusiveMaximum": "exclusive_maximum",
+    "minLength": "min_length",
+    "maxLength": "max_length",
+}
+
+
+def _checks(mapper: TypeMapper, schema: Any) -> tuple[tuple[str, object], ...]:
+    """The ``check_argument`` keywords of a parameter schema (numbers and lengths only)."""
+    schema = mapper.deref(schema)
+    if not isinstance(schema, dict):
+        return ()
+    found = {key: schema[key] for key in _CHECKED if _is_number(schema.get(key))}
+    for flag, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+        if schema.get(flag) is True and bound in found:  # OpenAPI 3.0: a flag on minimum/maximum
+            found[flag] = found.pop(bound)
+    out: list[tuple[str, object]] = [(_CHECKED[key], value) for key, value in found.items()]
+    if out and schema.get("type") == "integer":
+        out.insert(0, ("integer", True))
+    return tuple(out)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _explode(param: dict[str, Any], annotation: str) -> bool:
@@ -329,7 +386,10 @@ def _body(mapper: TypeMapper, op: dict[str, Any], taken: set[str] | None = None)
     name = str(op.get("x-codegen-request-body-name") or "body")
     while name in (taken or set()):
         name += "_"
+    flatten = op.get("x-specwright-flatten-body")
+    fields = _flat_fields(mapper, schema, flatten, taken or set()) if flatten and kind == "json" else ()
     return Body(
+        fields=fields,
         py_name=str(name),
         kind=kind,  # type: ignore[arg-type]
         media_type=spec_text(media),
@@ -337,6 +397,36 @@ def _body(mapper: TypeMapper, op: dict[str, Any], taken: set[str] | None = None)
         required=bool(raw.get("required", False)),
         description=spec_text(" ".join(str(raw.get("description", "")).split())),
     )
+
+
+def _flat_fields(mapper: TypeMapper, schema: Any, flatten: Any, taken: set[str]) -> tuple[Param, ...]:
+    """The properties of an object body as method parameters (renamed by a mapping ``flatten``)."""
+    target = mapper.deref(schema)
+    if not isinstance(target, dict):
+        return ()
+    names = flatten if isinstance(flatten, dict) else {}
+    required = set(target.get("required") or ())
+    out = []
+    used = set(taken)
+    for wire, prop in (target.get("properties") or {}).items():
+        py_name = snake(str(names.get(wire) or wire))
+        while py_name in used:
+            py_name += "_"
+        used.add(py_name)
+        prop_schema = mapper.deref(prop) or {}
+        out.append(
+            Param(
+                name=spec_text(wire),
+                py_name=py_name,
+                location="body",
+                type_expr=mapper.annotation(prop),
+                required=wire in required,
+                default=None if wire in required else mapper.default_literal(prop),
+                description=spec_text(" ".join(str(prop_schema.get("description", "")).split())),
+                checks=_checks(mapper, prop),
+            )
+        )
+    return tuple(out)
 
 
 def _response(mapper: TypeMapper, status: str, raw: Any) -> Response:
@@ -350,9 +440,18 @@ def _response(mapper: TypeMapper, status: str, raw: Any) -> Response:
         media, schema = json_body
         return Response(status, "json", spec_text(media), mapper.annotation(schema), description)
     media = spec_text(next(iter(content)))
-    if media.lower().startswith("text/"):
+    if _is_text(media, mapper.deref((content.get(media) or {}).get("schema"))):
         return Response(status, "text", media, "str", description)
     return Response(status, "binary", media, "bytes", description)
+
+
+def _is_text(media: str, schema: Any) -> bool:
+    """``text/*``, or an XML type whose schema is a plain string: decoded to ``str``, not bytes."""
+    base = media.split(";")[0].strip().lower()
+    if base.startswith("text/"):
+        return True
+    xml = base in ("application/xml", "text/xml") or base.endswith("+xml")
+    return xml and isinstance(schema, dict) and schema.get("type") == "string" and schema.get("format") not in ("binary", "byte")
 
 
 def _paging(

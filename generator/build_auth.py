@@ -90,6 +90,12 @@ def client_auth(scheme: SecurityScheme | None) -> ClientAuth:
                 ClientArg("openid_url", "str | None", f"The provider's discovery document (or issuer); default ``{url}``."),
                 _TOKEN_CACHE,
                 ClientArg(
+                    "token_cache_name",
+                    "str | None",
+                    "Keep the login's token in the per-user cache under this name (in the home folder, "
+                    "one file per name, provider, client and scopes; mode 0600). Ignored with ``token_cache``.",
+                ),
+                ClientArg(
                     "open_browser",
                     "Callable[[str], object] | None",
                     "Called with the login page's URL (default: print it and open a browser).",

@@ -11,9 +11,10 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 
 
 def _type_words(operations: Sequence[Operation]) -> set[str]:
-    exprs = [p.type_expr for op in operations for p in op.params]
-    exprs += [op.body.type_expr for op in operations if op.body]
+    exprs = [p.type_expr for op in operations for p in op.arguments]
+    exprs += [op.body.type_expr for op in operations if op.body and not op.body.fields]
     exprs += [op.success.type_expr for op in operations]
+    exprs += [op.result.type_expr for op in operations if op.result]
     return {w for e in exprs for w in _WORD.findall(e)}
 
 
@@ -55,8 +56,12 @@ def client_imports(
     runtime = {"AsyncClient" if async_ else "SyncClient", "Call", "RequestOptions", "RetryPolicy", "DEFAULT_TOTAL_TIMEOUT"}
     if groups:
         runtime.add("AsyncCore" if async_ else "SyncCore")
-    if any(op.body and op.body.kind == "json" and not op.body.required for op in operations):
+    if any(op.body and op.body.kind == "json" and not op.body.required and not op.body.fields for op in operations):
         runtime.add("UNSET")
+    if any(op.result for op in operations):
+        runtime.add("select")
+    if any(p.checks for op in operations for p in op.arguments):
+        runtime.add("check_argument")
     if any(not p.explode for op in operations for p in op.params):
         runtime.add("comma_joined")
     if paged:

@@ -48,10 +48,32 @@ class PackageConfig:
     package_doc: str = ""  # the package docstring after the description
     lazy_modules: tuple[str, ...] = ()  # per-API modules whose ``__all__`` is imported on first use
     reexports: dict[str, tuple[str, ...]] = field(default_factory=dict)  # generated module -> names
+    mixins: dict[str, str] = field(default_factory=dict)  # generated class -> "module.Class" of per-API code
+    model_base: str | None = None  # "module.Class": the base of every generated model
+    model_bases: dict[str, str] = field(default_factory=dict)  # schema name -> "module.Class"
 
     @property
     def async_api_class(self) -> str:
         return f"Async{self.api_class}"
+
+    def mixin_for(self, class_name: str, async_: bool) -> tuple[str, str] | None:
+        """(module, class) of the per-API mixin of a generated class (sync name or ``Async`` twin).
+
+        A mixin ``m.Cls`` of the sync class is ``async_m.AsyncCls`` for the async twin: per-API
+        code is written async and its sync module derived.
+        """
+        sync_name = class_name.removeprefix("Async") if async_ and class_name.startswith("Async") else class_name
+        if async_ and class_name.endswith("Async"):  # a private group's twin: ``_XGroupAsync``
+            sync_name = class_name.removesuffix("Async")
+        target = self.mixins.get(sync_name)
+        if target is None:
+            return None
+        module, _, name = target.rpartition(".")
+        return (f"async_{module}", f"Async{name}") if async_ else (module, name)
+
+    def mixin_imports(self, async_: bool) -> list[tuple[str, str]]:
+        """The per-API mixin imports of the (async) client module, sorted."""
+        return sorted({pair for name in self.mixins if (pair := self.mixin_for(name, async_)) is not None})
 
 
 def default_errors(prefix: str) -> ErrorNames:
@@ -93,7 +115,19 @@ def package_config(key: str, spec: Path, raw: dict[str, Any]) -> PackageConfig:
         package_doc=str(raw.get("package_doc", "")).strip(),
         lazy_modules=tuple(str(m) for m in raw.get("lazy_modules") or ()),
         reexports={str(m): tuple(str(n) for n in names) for m, names in (raw.get("reexports") or {}).items()},
+        mixins={str(k): _dotted(key, "mixins", v) for k, v in (raw.get("mixins") or {}).items()},
+        model_base=_dotted(key, "model_base", raw["model_base"]) if raw.get("model_base") else None,
+        model_bases={str(k): _dotted(key, "model_bases", v) for k, v in (raw.get("model_bases") or {}).items()},
     )
+
+
+def _dotted(key: str, setting: str, value: Any) -> str:
+    """A ``module.Class`` of the API's own modules; anything else is refused."""
+    text = str(value)
+    module, _, name = text.rpartition(".")
+    if not module or not all(part.isidentifier() for part in (*module.split("."), name)):
+        raise ValueError(f"apis.toml [{key}] {setting}: {text!r} is not module.Class")
+    return text
 
 
 @dataclass(frozen=True)

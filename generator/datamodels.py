@@ -17,12 +17,27 @@ from .ir import Model
 _HEADER = re.compile(r"\A(#[^\n]*\n)+\n*")
 
 
-def generate_models(document: dict[str, Any]) -> str:
-    """Model module source for the document's ``components.schemas`` (unformatted)."""
+def generate_models(
+    document: dict[str, Any], *, base_class: str | None = None, base_class_map: dict[str, str] | None = None
+) -> str:
+    """Model module source for the document's ``components.schemas`` (unformatted).
+
+    ``base_class`` (a dotted import path) is the base of every model, ``base_class_map`` the
+    base of the named schemas' models; property names come from ``x-speakeasy-name-override``.
+    """
     schemas = (document.get("components") or {}).get("schemas") or {}
     if not schemas:
         return "from __future__ import annotations\n"
+    extra: dict[str, Any] = {}
+    if base_class:
+        extra["base_class"] = base_class
+    if base_class_map:
+        extra["base_class_map"] = dict(base_class_map)
+    aliases = property_names(schemas)
+    if aliases:
+        extra["aliases"] = aliases
     config = GenerateConfig(
+        **extra,
         input_file_type=InputFileType.OpenAPI,
         output_model_type=DataModelType.PydanticV2BaseModel,
         target_python_version=PythonVersion.PY_311,
@@ -46,6 +61,17 @@ def generate_models(document: dict[str, Any]) -> str:
     if not isinstance(code, str):
         raise TypeError("datamodel-code-generator returned several modules; expected one")
     return parametrize_bare_containers(_HEADER.sub("", code))
+
+
+def property_names(schemas: dict[str, Any]) -> dict[str, str]:
+    """``x-speakeasy-name-override`` of component schema properties, as scoped aliases
+    (``Schema.wire_name`` → Python name) for datamodel-code-generator."""
+    out: dict[str, str] = {}
+    for schema_name, schema in schemas.items():
+        for prop, sub in ((schema or {}).get("properties") or {}).items() if isinstance(schema, dict) else ():
+            if isinstance(sub, dict) and isinstance(sub.get("x-speakeasy-name-override"), str):
+                out[f"{schema_name}.{prop}"] = sub["x-speakeasy-name-override"]
+    return out
 
 
 def parametrize_bare_containers(code: str) -> str:

@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-ParamLocation = Literal["path", "query", "header", "cookie"]
+ParamLocation = Literal["path", "query", "header", "cookie", "body"]  # body: a flattened body field
 BodyKind = Literal["json", "form", "multipart", "binary", "text"]
 ResponseKind = Literal["json", "binary", "text", "empty"]
 SchemeKind = Literal["http-bearer", "http-basic", "api-key", "oauth2", "openid-connect"]
 PagingStyle = Literal["offset", "page", "cursor", "link"]
 AuthKind = Literal["none", "bearer", "basic", "api-key", "oauth2", "openid-connect"]
+AuthMode = Literal["required", "optional", "none"]  # an operation's security: credentials needed, if any, none
 
 
 class SpecText(str):
@@ -45,6 +46,7 @@ class Param:
     description: str = ""
     deprecated: bool = False
     explode: bool = True  # False: a list is sent as one comma-separated value
+    checks: tuple[tuple[str, object], ...] = ()  # schema constraints checked before sending (``minimum``...)
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,15 @@ class Body:
     type_expr: str
     required: bool
     description: str = ""
+    fields: tuple[Param, ...] = ()  # flattened (``x-specwright-flatten-body``): the method takes these instead
+
+
+@dataclass(frozen=True)
+class Result:
+    """The part of the response body a method returns (``x-specwright-result``)."""
+
+    path: str  # JSONPath subset, wire names: ``$.results``
+    type_expr: str
 
 
 @dataclass(frozen=True)
@@ -106,6 +117,19 @@ class Operation:
     paging: Paging | None = None
     idempotent: bool | None = None  # None: by method
     deprecated: bool = False
+    auth_mode: AuthMode = "required"
+    result: Result | None = None
+    positional_names: tuple[str, ...] = ()  # ``x-specwright-positional``: Python names, in order
+
+    @property
+    def return_type(self) -> str:
+        """What the method returns: the picked part of the body, or all of it."""
+        return self.result.type_expr if self.result else self.success.type_expr
+
+    @property
+    def arguments(self) -> tuple[Param, ...]:
+        """Every parameter the method takes besides the body (flattened body fields included)."""
+        return self.params + (self.body.fields if self.body else ())
 
     @property
     def path_params(self) -> tuple[Param, ...]:
@@ -120,15 +144,27 @@ class Operation:
         return tuple(p for p in self.params if p.location == "header")
 
     @property
+    def body_fields(self) -> tuple[Param, ...]:
+        return self.body.fields if self.body else ()
+
+    @property
     def positional(self) -> tuple[Param, ...]:
-        """Required path parameters, passed positionally in path order."""
-        return self.path_params
+        """Path parameters in path order, then those ``x-specwright-positional`` names, in its order."""
+        listed = {p.py_name: p for p in self.arguments if p.py_name in self.positional_names}
+        lead = tuple(p for p in self.path_params if p.py_name not in listed)
+        return lead + tuple(listed[n] for n in self.positional_names if n in listed)
 
     @property
     def keyword(self) -> tuple[Param, ...]:
         """Everything else, keyword-only: required ones first."""
-        rest = [p for p in self.params if p.location != "path"]
+        taken = {p.py_name for p in self.positional}
+        rest = [p for p in self.arguments if p.location != "path" and p.py_name not in taken]
         return tuple(sorted(rest, key=lambda p: not p.required))
+
+    @property
+    def body_positional(self) -> bool:
+        """Whether the (unflattened) body is listed in ``x-specwright-positional``."""
+        return self.body is not None and not self.body.fields and self.body.py_name in self.positional_names
 
 
 @dataclass(frozen=True)

@@ -66,10 +66,17 @@ def generate_package(cfg: PackageConfig, templates: Path, root: Path | None) -> 
 
     started = time.perf_counter()
     spec = load_and_validate(cfg.spec, root, cfg.reserved_names)
-    models_code = generate_models(spec.document)
+    pkg_dir = cfg.package.replace(".", "/")
+    models_code = generate_models(
+        spec.document,
+        base_class=f"{cfg.package}.{cfg.model_base}" if cfg.model_base else None,
+        base_class_map={schema: f"{cfg.package}.{base}" for schema, base in cfg.model_bases.items()},
+    )
     api = build_api(spec, models_code)
     rendered = render_files(templates, api, cfg, {})
-    pkg_dir = cfg.package.replace(".", "/")
+    for depth in range(1, cfg.package.count(".") + 1):  # a dotted package's parents: plain packages
+        parent = ".".join(cfg.package.split(".")[:depth])
+        rendered.setdefault(f"{parent.replace('.', '/')}/__init__.py", f'"""The ``{parent}`` package: see ``{cfg.package}``."""\n')
     rendered[f"{pkg_dir}/{cfg.models_module}.py"] = (
         f'"""Models of the {docstring(api.title)} schemas (datamodel-code-generator)."""\n\n{models_code}'
     )

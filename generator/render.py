@@ -76,19 +76,37 @@ def signature(
     *,
     extra: tuple[str, ...] = (),
     skip: tuple[str, ...] = (),
+    defaults: dict[str, str] | None = None,
     http_kwargs: bool = False,
     method: bool = True,
 ) -> str:
-    """Parameter list (after ``self`` for a ``method``): path parameters positional, the rest keyword-only.
+    """Parameter list (after ``self`` for a ``method``): path parameters and the spec's
+    ``x-specwright-positional`` ones positional, the rest keyword-only.
 
-    With ``http_kwargs``, a final ``**kwargs`` is passed on to the httpx request.
+    ``defaults`` gives required parameters a default (a pager's start). With ``http_kwargs``,
+    a final ``**kwargs`` is passed on to the httpx request.
     """
-    parts = [_param_decl(p) for p in op.positional if p.py_name not in skip]
-    keyword = [_param_decl(p) for p in op.keyword if p.py_name not in skip]
-    if op.body is not None:
-        body = op.body
-        decl = f"{body.py_name}: {body.type_expr}" if body.required else f"{body.py_name}: {_optional(body.type_expr)} = None"
-        (parts if body.required else keyword).append(decl)
+    defaults = defaults or {}
+
+    def decl(p: Param) -> str:
+        if p.py_name in defaults and p.required:
+            return f"{p.py_name}: {p.type_expr} = {defaults[p.py_name]}"
+        return _param_decl(p)
+
+    parts = [decl(p) for p in op.positional if p.py_name not in skip]
+    keyword = [decl(p) for p in op.keyword if p.py_name not in skip]
+    body = op.body
+    if body is not None and not body.fields:
+        required = f"{body.py_name}: {body.type_expr}"
+        optional = f"{body.py_name}: {_optional(body.type_expr)} = None"
+        if op.body_positional:
+            at = sum(1 for n in op.positional_names[: op.positional_names.index(body.py_name)] if n not in skip)
+            at += sum(1 for p in op.positional if p.py_name not in op.positional_names and p.py_name not in skip)
+            parts.insert(at, required if body.required else optional)
+        elif body.required:
+            parts.append(required)
+        else:
+            keyword.append(optional)
     keyword.extend(extra)
     keyword.append("request_options: RequestOptions | None = None")
     if keyword:
@@ -102,7 +120,7 @@ def signature(
 def call_args(op: Operation, http_kwargs: bool = False, skip: tuple[str, ...] = (), **override: str) -> str:
     """Arguments forwarding every parameter by name (for wrappers); ``skip`` ones are left out."""
     names = [p.py_name for p in op.positional if p.py_name not in skip] + [p.py_name for p in op.keyword]
-    if op.body is not None:
+    if op.body is not None and not op.body.fields:
         names.append(op.body.py_name)
     args = [f"{n}={override.get(n, n)}" for n in names]
     args.append(f"request_options={override.get('request_options', 'request_options')}")
@@ -112,15 +130,27 @@ def call_args(op: Operation, http_kwargs: bool = False, skip: tuple[str, ...] = 
 
 
 def return_type(op: Operation) -> str:
-    return op.success.type_expr
+    return op.return_type
+
+
+def _describe(p: Param) -> str:
+    if p.description:
+        return p.description
+    if p.location == "body":
+        return f"field ``{p.name}`` of the request body."
+    return f"{p.location} parameter ``{p.name}``."
 
 
 def param_doc(op: Operation, skip: tuple[str, ...] = ()) -> list[tuple[str, str]]:
     """(name, description) for the docstring's Args section; ``skip`` ones are left out."""
-    rows = [(p.py_name, p.description or f"{p.location} parameter ``{p.name}``.") for p in op.positional if p.py_name not in skip]
-    rows += [(p.py_name, p.description or f"{p.location} parameter ``{p.name}``.") for p in op.keyword]
-    if op.body is not None:
-        rows.append((op.body.py_name, op.body.description or f"Request body ({op.body.media_type})."))
+    rows = [(p.py_name, _describe(p)) for p in op.positional if p.py_name not in skip]
+    rows += [(p.py_name, _describe(p)) for p in op.keyword]
+    if op.body is not None and not op.body.fields:
+        body_row = (op.body.py_name, op.body.description or f"Request body ({op.body.media_type}).")
+        if op.body_positional:
+            rows.insert(sum(1 for name, _ in rows if name in {p.py_name for p in op.positional}), body_row)
+        else:
+            rows.append(body_row)
     return rows
 
 

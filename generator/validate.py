@@ -16,7 +16,7 @@ from openapi_spec_validator.validation.exceptions import DuplicateOperationIDErr
 
 from .diagnostics import Diagnostic, pointer
 from .loader import LoadedSpec, is_extension, resolve_pointer
-from .naming import operation_method_name
+from .naming import operation_method_name, snake
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 OPERATION_EXTENSIONS = (
@@ -26,6 +26,9 @@ OPERATION_EXTENSIONS = (
     "x-specwright-pager-name",
     "x-speakeasy-retries",
     "x-codegen-request-body-name",
+    "x-specwright-positional",
+    "x-specwright-flatten-body",
+    "x-specwright-result",
 )
 ROOT_EXTENSIONS = ("x-speakeasy-retries", "x-specwright-groups", "x-specwright-resources")
 #: What every generated client has besides its operations: a group cannot take these names.
@@ -256,6 +259,7 @@ def _rules(spec: LoadedSpec, client_names: frozenset[str]) -> Iterator[Diagnosti
                 yield _diag(spec, [*where, "x-speakeasy-pagination"], "pagination-complete", "cursor paging needs a cursor input and a nextCursor output")
             if ptype == "url" and "nextUrl" not in outputs:
                 yield _diag(spec, [*where, "x-speakeasy-pagination"], "pagination-complete", "url paging needs a nextUrl output")
+        yield from _signature_rules(spec, where, path, op)
     top_level = {name for group, name in seen if not group} | client_names
     for path, method, op in operations(doc):
         group = op.get("x-speakeasy-group")
@@ -359,6 +363,95 @@ def _resource_rules(spec: LoadedSpec, top_level: set[str]) -> Iterator[Diagnosti
                     spec, [*where, "services", service], "resource-path-relative",
                     "a service path is relative to its group's server URL: no leading '/', scheme or '//'",
                 )
+
+
+def _deref(doc: dict[str, Any], node: Any) -> Any:
+    for _ in range(32):  # a $ref chain, bounded
+        if not (isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#")):
+            return node
+        try:
+            node = resolve_pointer(doc, node["$ref"][1:])
+        except (KeyError, IndexError, ValueError, TypeError):
+            return None
+    return None
+
+
+def _arguments(doc: dict[str, Any], path: str, op: dict[str, Any]) -> dict[str, bool]:
+    """The method's Python argument names (parameters, body or its flattened fields) -> optional."""
+    out: dict[str, bool] = {}
+    item = (doc.get("paths") or {}).get(path) or {}
+    for raw in list(item.get("parameters") or []) + list(op.get("parameters") or []):
+        param = _deref(doc, raw)
+        if isinstance(param, dict) and isinstance(param.get("name"), str):
+            name = snake(str(param.get("x-speakeasy-name-override") or param["name"]))
+            schema = _deref(doc, param.get("schema")) or {}
+            out[name] = not param.get("required", param.get("in") == "path") or "default" in schema
+    body = _deref(doc, op.get("requestBody"))
+    if isinstance(body, dict):
+        flatten = op.get("x-specwright-flatten-body")
+        if flatten:
+            renames = flatten if isinstance(flatten, dict) else {}
+            schema = next(iter((_deref(doc, media.get("schema")) for media in (body.get("content") or {}).values() if isinstance(media, dict))), None)
+            required = set((schema or {}).get("required") or ()) if isinstance(schema, dict) else set()
+            for prop in ((schema or {}).get("properties") or {}) if isinstance(schema, dict) else {}:
+                out[snake(str(renames.get(prop) or prop))] = prop not in required
+        else:
+            out[str(op.get("x-codegen-request-body-name") or "body")] = not body.get("required", False)
+    return out
+
+
+def _signature_rules(spec: LoadedSpec, where: list[object], path: str, op: dict[str, Any]) -> Iterator[Diagnostic]:
+    """``x-specwright-positional`` names arguments in a valid order; ``x-specwright-result`` and
+    ``x-specwright-flatten-body`` point at what exists."""
+    doc = spec.document
+    positional = op.get("x-specwright-positional")
+    if isinstance(positional, list):
+        arguments = _arguments(doc, path, op)
+        optional_seen = False
+        for i, name in enumerate(positional):
+            if name not in arguments:
+                yield _diag(spec, [*where, "x-specwright-positional", i], "positional-exists", f"the method has no argument {name!r}")
+                continue
+            if optional_seen and not arguments[name]:
+                yield _diag(spec, [*where, "x-specwright-positional", i], "positional-order", f"required argument {name!r} follows an optional one")
+            optional_seen = optional_seen or arguments[name]
+    flatten = op.get("x-specwright-flatten-body")
+    if flatten:
+        body = _deref(doc, op.get("requestBody"))
+        schemas = [_deref(doc, m.get("schema")) for m in ((body or {}).get("content") or {}).values() if isinstance(m, dict)] if isinstance(body, dict) else []
+        props = (schemas[0] or {}).get("properties") if schemas and isinstance(schemas[0], dict) else None
+        if not isinstance(props, dict):
+            yield _diag(spec, [*where, "x-specwright-flatten-body"], "flatten-body-object", "the request body is not an object schema with properties")
+        elif isinstance(flatten, dict):
+            for prop in flatten:
+                if prop not in props:
+                    yield _diag(spec, [*where, "x-specwright-flatten-body", prop], "flatten-body-object", f"the body has no property {prop!r}")
+    result = op.get("x-specwright-result")
+    if isinstance(result, str) and result.startswith("$"):
+        codes = sorted(str(c) for c in op.get("responses") or {} if str(c).startswith("2"))
+        response = _deref(doc, (op.get("responses") or {}).get(codes[0])) if codes else None
+        content = (response or {}).get("content") or {} if isinstance(response, dict) else {}
+        schema = next((_deref(doc, m.get("schema")) for t, m in content.items() if "json" in t and isinstance(m, dict)), None)
+        for key in [k for k in result[1:].split(".") if k]:
+            schema = _schema_property(doc, schema, key)
+            if schema is None:
+                yield _diag(spec, [*where, "x-specwright-result"], "result-exists", f"the success response has no {key!r} at {result}")
+                break
+
+
+def _schema_property(doc: dict[str, Any], schema: Any, key: str) -> Any:
+    """Property ``key`` of an object schema, looking through ``$ref`` and ``allOf``."""
+    schema = _deref(doc, schema)
+    if not isinstance(schema, dict):
+        return None
+    found = (schema.get("properties") or {}).get(key)
+    if found is not None:
+        return _deref(doc, found)
+    for part in schema.get("allOf") or []:
+        found = _schema_property(doc, part, key)
+        if found is not None:
+            return found
+    return None
 
 
 def _param_names(doc: dict[str, Any], path: str, op: dict[str, Any]) -> set[str]:

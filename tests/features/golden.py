@@ -45,6 +45,7 @@ FEATURES: dict[str, Feature] = {
     "bound_groups": Feature("bound_groups.yaml", "bclient"),
     "server_variables": Feature("server_variables.yaml", "regions"),
     "module_functions": Feature("module_functions.yaml", "g3fn", {"module_functions": True}),
+    "signatures": Feature("signatures.yaml", "sig"),
 }
 
 

@@ -10,6 +10,7 @@ import httpx
 from specwright_runtime import (
     BearerScheme,
     Call,
+    check_argument,
     comma_joined,
     DEFAULT_TOTAL_TIMEOUT,
     LinkPaging,
@@ -100,6 +101,7 @@ class ProcessesApi(SyncClient, TokenMethods):
             "GET",
             "/",
             accept="application/json",
+            security="optional",
             options=request_options,
             extra=kwargs,
         )
@@ -131,6 +133,7 @@ class ProcessesApi(SyncClient, TokenMethods):
             "GET",
             "/conformance",
             accept="application/json",
+            security="optional",
             options=request_options,
             extra=kwargs,
         )
@@ -163,6 +166,8 @@ class ProcessesApi(SyncClient, TokenMethods):
         Raises:
             ClientError: on any failure; ClientStatusError for error statuses.
         """
+        limit = check_argument("limit", limit, integer=True, minimum=1, maximum=10000)
+
         call = Call(
             "GET",
             "/processes",
@@ -170,6 +175,7 @@ class ProcessesApi(SyncClient, TokenMethods):
                 "limit": limit,
             },
             accept="application/json",
+            security="optional",
             options=request_options,
             extra=kwargs,
         )
@@ -230,6 +236,7 @@ class ProcessesApi(SyncClient, TokenMethods):
                 "processID": process_id,
             },
             accept="application/json",
+            security="optional",
             options=request_options,
             extra=kwargs,
         )
@@ -272,6 +279,7 @@ class ProcessesApi(SyncClient, TokenMethods):
             },
             json=request,
             accept="application/json",
+            security="optional",
             options=request_options,
             extra=kwargs,
         )
@@ -316,6 +324,10 @@ class ProcessesApi(SyncClient, TokenMethods):
         Raises:
             ClientError: on any failure; ClientStatusError for error statuses.
         """
+        limit = check_argument("limit", limit, integer=True, minimum=1, maximum=10000)
+        min_duration = check_argument("min_duration", min_duration, integer=True, minimum=0)
+        max_duration = check_argument("max_duration", max_duration, integer=True, minimum=0)
+
         call = Call(
             "GET",
             "/jobs",
@@ -329,6 +341,7 @@ class ProcessesApi(SyncClient, TokenMethods):
                 "maxDuration": max_duration,
             },
             accept="application/json",
+            security="optional",
             options=request_options,
             extra=kwargs,
         )
@@ -404,6 +417,7 @@ class ProcessesApi(SyncClient, TokenMethods):
                 "jobId": job_id,
             },
             accept="application/json",
+            security="optional",
             options=request_options,
             extra=kwargs,
         )
@@ -438,6 +452,7 @@ class ProcessesApi(SyncClient, TokenMethods):
                 "jobId": job_id,
             },
             accept="application/json",
+            security="optional",
             options=request_options,
             extra=kwargs,
         )
@@ -473,6 +488,7 @@ class ProcessesApi(SyncClient, TokenMethods):
                 "jobId": job_id,
             },
             accept="application/json",
+            security="optional",
             options=request_options,
             extra=kwargs,
         )

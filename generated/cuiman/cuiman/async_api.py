@@ -12,6 +12,7 @@ from specwright_runtime import (
     AsyncClient,
     BearerScheme,
     Call,
+    check_argument,
     comma_joined,
     DEFAULT_TOTAL_TIMEOUT,
     LinkPaging,
@@ -100,6 +101,7 @@ class AsyncProcessesApi(AsyncClient, TokenMethods):
             "GET",
             "/",
             accept="application/json",
+            security="optional",
             options=request_options,
             extra=kwargs,
         )
@@ -131,6 +133,7 @@ class AsyncProcessesApi(AsyncClient, TokenMethods):
             "GET",
             "/conformance",
             accept="application/json",
+            security="optional",
             options=request_options,
             extra=kwargs,
         )
@@ -165,6 +168,8 @@ class AsyncProcessesApi(AsyncClient, TokenMethods):
         Raises:
             ClientError: on any failure; ClientStatusError for error statuses.
         """
+        limit = check_argument("limit", limit, integer=True, minimum=1, maximum=10000)
+
         call = Call(
             "GET",
             "/processes",
@@ -172,6 +177,7 @@ class AsyncProcessesApi(AsyncClient, TokenMethods):
                 "limit": limit,
             },
             accept="application/json",
+            security="optional",
             options=request_options,
             extra=kwargs,
         )
@@ -232,6 +238,7 @@ class AsyncProcessesApi(AsyncClient, TokenMethods):
                 "processID": process_id,
             },
             accept="application/json",
+            security="optional",
             options=request_options,
             extra=kwargs,
         )
@@ -274,6 +281,7 @@ class AsyncProcessesApi(AsyncClient, TokenMethods):
             },
             json=request,
             accept="application/json",
+            security="optional",
             options=request_options,
             extra=kwargs,
         )
@@ -318,6 +326,10 @@ class AsyncProcessesApi(AsyncClient, TokenMethods):
         Raises:
             ClientError: on any failure; ClientStatusError for error statuses.
         """
+        limit = check_argument("limit", limit, integer=True, minimum=1, maximum=10000)
+        min_duration = check_argument("min_duration", min_duration, integer=True, minimum=0)
+        max_duration = check_argument("max_duration", max_duration, integer=True, minimum=0)
+
         call = Call(
             "GET",
             "/jobs",
@@ -331,6 +343,7 @@ class AsyncProcessesApi(AsyncClient, TokenMethods):
                 "maxDuration": max_duration,
             },
             accept="application/json",
+            security="optional",
             options=request_options,
             extra=kwargs,
         )
@@ -406,6 +419,7 @@ class AsyncProcessesApi(AsyncClient, TokenMethods):
                 "jobId": job_id,
             },
             accept="application/json",
+            security="optional",
             options=request_options,
             extra=kwargs,
         )
@@ -440,6 +454,7 @@ class AsyncProcessesApi(AsyncClient, TokenMethods):
                 "jobId": job_id,
             },
             accept="application/json",
+            security="optional",
             options=request_options,
             extra=kwargs,
         )
@@ -475,6 +490,7 @@ class AsyncProcessesApi(AsyncClient, TokenMethods):
                 "jobId": job_id,
             },
             accept="application/json",
+            security="optional",
             options=request_options,
             extra=kwargs,
         )

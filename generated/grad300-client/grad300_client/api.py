@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 from specwright_runtime import (
     Call,
+    check_argument,
     DEFAULT_TOTAL_TIMEOUT,
     OAuth2Scheme,
     OffsetPaging,
@@ -117,6 +118,7 @@ class Grad300Api(SyncClient, TokenMethods, PasswordLoginMethods):
             "/login/access-token",
             form=body,
             accept="application/json",
+            security="none",
             options=request_options,
         )
         result: models.Token = self._core.call(call, models.Token)
@@ -182,6 +184,9 @@ class Grad300Api(SyncClient, TokenMethods, PasswordLoginMethods):
         Raises:
             Grad300Error: on any failure; Grad300APIError for error statuses.
         """
+        offset = check_argument("offset", offset, integer=True, minimum=0)
+        limit = check_argument("limit", limit, integer=True, minimum=1)
+
         call = Call(
             "GET",
             "/scans/{scan_type}/",

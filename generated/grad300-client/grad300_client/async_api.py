@@ -15,6 +15,7 @@ from specwright_runtime import (
     AsyncClient,
     AsyncPasswordLoginMethods,
     Call,
+    check_argument,
     DEFAULT_TOTAL_TIMEOUT,
     OAuth2Scheme,
     OffsetPaging,
@@ -117,6 +118,7 @@ class AsyncGrad300Api(AsyncClient, TokenMethods, AsyncPasswordLoginMethods):
             "/login/access-token",
             form=body,
             accept="application/json",
+            security="none",
             options=request_options,
         )
         result: models.Token = await self._core.call(call, models.Token)
@@ -184,6 +186,9 @@ class AsyncGrad300Api(AsyncClient, TokenMethods, AsyncPasswordLoginMethods):
         Raises:
             Grad300Error: on any failure; Grad300APIError for error statuses.
         """
+        offset = check_argument("offset", offset, integer=True, minimum=0)
+        limit = check_argument("limit", limit, integer=True, minimum=1)
+
         call = Call(
             "GET",
             "/scans/{scan_type}/",

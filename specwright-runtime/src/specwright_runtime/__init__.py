@@ -4,6 +4,7 @@
 these names, from here.
 """
 
+from .arguments import check_argument
 from .attempts import DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT
 from .auth import (
     ApiKeyAuth,
@@ -31,7 +32,7 @@ from .downloads import Progress
 from .errors import ErrorFactory, ErrorInfo, FailureKind, SpecwrightError, StatusError
 from .files import write_private
 from .oidc_auth import OpenIDConnectAuth
-from .paging import CursorPaging, LinkPaging, OffsetPaging, PageNumberPaging, Paging, apaginate, paginate
+from .paging import CursorPaging, LinkPaging, OffsetPaging, PageNumberPaging, Paging, apaginate, paginate, select
 from .redact import redact_url
 from .resources import AsyncResourceClient, HeadResult, ResourceClient, ResourcePaging
 from .retries import RetryPolicy
@@ -91,9 +92,11 @@ __all__ = [
     "TokenMethods",
     "__version__",
     "apaginate",
+    "check_argument",
     "comma_joined",
     "paginate",
     "redact_url",
+    "select",
     "server_url",
     "show_device_code",
     "type_adapter",

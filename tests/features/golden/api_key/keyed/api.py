@@ -118,6 +118,7 @@ class KeyedApi(SyncClient):
             "GET",
             "/health",
             accept="application/json",
+            security="none",
             options=request_options,
         )
         result: str = self._core.call(call, str)

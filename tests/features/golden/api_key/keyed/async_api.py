@@ -118,6 +118,7 @@ class AsyncKeyedApi(AsyncClient):
             "GET",
             "/health",
             accept="application/json",
+            security="none",
             options=request_options,
         )
         result: str = await self._core.call(call, str)

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 from specwright_runtime import (
     Call,
+    check_argument,
     DEFAULT_TOTAL_TIMEOUT,
     PageNumberPaging,
     paginate,
@@ -70,11 +71,11 @@ class BclientApi(SyncClient):
 
     def handle_client(self, handle: str) -> HandleClient:
         """The ``handle`` operations for one ``handle`` (no request is sent here)."""
-        return HandleClient(self._core, {"handle": handle})
+        return HandleClient(self, handle)
 
     def image(self, id: str) -> _ImageGroup:
         """The ``image`` operations for one ``id`` (no request is sent here)."""
-        return _ImageGroup(self._core, {"id": id})
+        return _ImageGroup(self, id)
 
     def get_home_timeline(
         self, *, page: int, request_options: RequestOptions | None = None
@@ -112,10 +113,11 @@ class HandleClient:
     Reached as ``client.handle_client(handle)``.
     """
 
-    def __init__(self, core: SyncCore, bound: Mapping[str, Any] | None = None) -> None:
-        self._core = core
-        self._bound: dict[str, Any] = dict(bound or {})
-        self.stats = _HandleStatsGroup(core, self._bound)
+    def __init__(self, parent: BclientApi, handle: str) -> None:
+        self._root = parent
+        self._core = parent._core
+        self._bound: dict[str, Any] = {"handle": handle}
+        self.stats = _HandleStatsGroup(self)
 
     def __repr__(self) -> str:
         held = ", ".join(f"{key}={value!r}" for key, value in self._bound.items())
@@ -123,7 +125,7 @@ class HandleClient:
 
     def scene(self, id: str) -> _HandleSceneGroup:
         """The ``handle.scene`` operations for one ``id`` (no request is sent here)."""
-        return _HandleSceneGroup(self._core, {**self._bound, "id": id})
+        return _HandleSceneGroup(self, id)
 
     def get(self, *, request_options: RequestOptions | None = None) -> models.HandleInfo:
         """Get
@@ -173,6 +175,8 @@ class HandleClient:
         """
         handle: str = self._bound["handle"]
 
+        page = check_argument("page", page, integer=True, minimum=0)
+
         call = Call(
             "GET",
             "/handle/{handle}/imageinfo",
@@ -192,7 +196,7 @@ class HandleClient:
     def iter_image_info(
         self,
         *,
-        page: int,
+        page: int = 0,
         pagesize: int = 10,
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
@@ -225,9 +229,10 @@ class _HandleSceneGroup:
     Reached as ``client.handle_client(handle).scene(id)``.
     """
 
-    def __init__(self, core: SyncCore, bound: Mapping[str, Any] | None = None) -> None:
-        self._core = core
-        self._bound: dict[str, Any] = dict(bound or {})
+    def __init__(self, parent: HandleClient, id: str) -> None:
+        self._root = parent._root
+        self._core = parent._core
+        self._bound: dict[str, Any] = {**parent._bound, "id": id}
 
     def __repr__(self) -> str:
         held = ", ".join(f"{key}={value!r}" for key, value in self._bound.items())
@@ -274,9 +279,10 @@ class _HandleStatsGroup:
     Reached as ``client.handle_client(handle).stats``.
     """
 
-    def __init__(self, core: SyncCore, bound: Mapping[str, Any] | None = None) -> None:
-        self._core = core
-        self._bound: dict[str, Any] = dict(bound or {})
+    def __init__(self, parent: HandleClient) -> None:
+        self._root = parent._root
+        self._core = parent._core
+        self._bound: dict[str, Any] = dict(parent._bound)
 
     def __repr__(self) -> str:
         held = ", ".join(f"{key}={value!r}" for key, value in self._bound.items())
@@ -317,9 +323,10 @@ class _ImageGroup:
     Reached as ``client.image(id)``.
     """
 
-    def __init__(self, core: SyncCore, bound: Mapping[str, Any] | None = None) -> None:
-        self._core = core
-        self._bound: dict[str, Any] = dict(bound or {})
+    def __init__(self, parent: BclientApi, id: str) -> None:
+        self._root = parent
+        self._core = parent._core
+        self._bound: dict[str, Any] = {"id": id}
 
     def __repr__(self) -> str:
         held = ", ".join(f"{key}={value!r}" for key, value in self._bound.items())

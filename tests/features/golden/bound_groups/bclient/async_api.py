@@ -13,6 +13,7 @@ from specwright_runtime import (
     AsyncClient,
     AsyncCore,
     Call,
+    check_argument,
     DEFAULT_TOTAL_TIMEOUT,
     PageNumberPaging,
     Progress,
@@ -70,11 +71,11 @@ class AsyncBclientApi(AsyncClient):
 
     def handle_client(self, handle: str) -> AsyncHandleClient:
         """The ``handle`` operations for one ``handle`` (no request is sent here)."""
-        return AsyncHandleClient(self._core, {"handle": handle})
+        return AsyncHandleClient(self, handle)
 
     def image(self, id: str) -> _ImageGroupAsync:
         """The ``image`` operations for one ``id`` (no request is sent here)."""
-        return _ImageGroupAsync(self._core, {"id": id})
+        return _ImageGroupAsync(self, id)
 
     async def get_home_timeline(
         self, *, page: int, request_options: RequestOptions | None = None
@@ -112,10 +113,11 @@ class AsyncHandleClient:
     Reached as ``client.handle_client(handle)``.
     """
 
-    def __init__(self, core: AsyncCore, bound: Mapping[str, Any] | None = None) -> None:
-        self._core = core
-        self._bound: dict[str, Any] = dict(bound or {})
-        self.stats = _HandleStatsGroupAsync(core, self._bound)
+    def __init__(self, parent: AsyncBclientApi, handle: str) -> None:
+        self._root = parent
+        self._core = parent._core
+        self._bound: dict[str, Any] = {"handle": handle}
+        self.stats = _HandleStatsGroupAsync(self)
 
     def __repr__(self) -> str:
         held = ", ".join(f"{key}={value!r}" for key, value in self._bound.items())
@@ -123,7 +125,7 @@ class AsyncHandleClient:
 
     def scene(self, id: str) -> _HandleSceneGroupAsync:
         """The ``handle.scene`` operations for one ``id`` (no request is sent here)."""
-        return _HandleSceneGroupAsync(self._core, {**self._bound, "id": id})
+        return _HandleSceneGroupAsync(self, id)
 
     async def get(self, *, request_options: RequestOptions | None = None) -> models.HandleInfo:
         """Get
@@ -173,6 +175,8 @@ class AsyncHandleClient:
         """
         handle: str = self._bound["handle"]
 
+        page = check_argument("page", page, integer=True, minimum=0)
+
         call = Call(
             "GET",
             "/handle/{handle}/imageinfo",
@@ -192,7 +196,7 @@ class AsyncHandleClient:
     def iter_image_info(
         self,
         *,
-        page: int,
+        page: int = 0,
         pagesize: int = 10,
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
@@ -225,9 +229,10 @@ class _HandleSceneGroupAsync:
     Reached as ``client.handle_client(handle).scene(id)``.
     """
 
-    def __init__(self, core: AsyncCore, bound: Mapping[str, Any] | None = None) -> None:
-        self._core = core
-        self._bound: dict[str, Any] = dict(bound or {})
+    def __init__(self, parent: AsyncHandleClient, id: str) -> None:
+        self._root = parent._root
+        self._core = parent._core
+        self._bound: dict[str, Any] = {**parent._bound, "id": id}
 
     def __repr__(self) -> str:
         held = ", ".join(f"{key}={value!r}" for key, value in self._bound.items())
@@ -274,9 +279,10 @@ class _HandleStatsGroupAsync:
     Reached as ``client.handle_client(handle).stats``.
     """
 
-    def __init__(self, core: AsyncCore, bound: Mapping[str, Any] | None = None) -> None:
-        self._core = core
-        self._bound: dict[str, Any] = dict(bound or {})
+    def __init__(self, parent: AsyncHandleClient) -> None:
+        self._root = parent._root
+        self._core = parent._core
+        self._bound: dict[str, Any] = dict(parent._bound)
 
     def __repr__(self) -> str:
         held = ", ".join(f"{key}={value!r}" for key, value in self._bound.items())
@@ -317,9 +323,10 @@ class _ImageGroupAsync:
     Reached as ``client.image(id)``.
     """
 
-    def __init__(self, core: AsyncCore, bound: Mapping[str, Any] | None = None) -> None:
-        self._core = core
-        self._bound: dict[str, Any] = dict(bound or {})
+    def __init__(self, parent: AsyncBclientApi, id: str) -> None:
+        self._root = parent
+        self._core = parent._core
+        self._bound: dict[str, Any] = {"id": id}
 
     def __repr__(self) -> str:
         held = ", ".join(f"{key}={value!r}" for key, value in self._bound.items())

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 from specwright_runtime import (
     Call,
+    check_argument,
     DEFAULT_TOTAL_TIMEOUT,
     OAuth2Scheme,
     OffsetPaging,
@@ -111,6 +112,7 @@ class G3fnApi(SyncClient, TokenMethods, PasswordLoginMethods):
             "/login/access-token",
             form=body,
             accept="application/json",
+            security="none",
             options=request_options,
         )
         result: models.Token = self._core.call(call, models.Token)
@@ -163,6 +165,9 @@ class G3fnApi(SyncClient, TokenMethods, PasswordLoginMethods):
         Raises:
             G3fnError: on any failure; G3fnAPIError for error statuses.
         """
+        offset = check_argument("offset", offset, integer=True, minimum=0)
+        limit = check_argument("limit", limit, integer=True, minimum=1)
+
         call = Call(
             "GET",
             "/scans/{scan_type}/",

@@ -14,6 +14,7 @@ from specwright_runtime import (
     AsyncClient,
     AsyncPasswordLoginMethods,
     Call,
+    check_argument,
     DEFAULT_TOTAL_TIMEOUT,
     OAuth2Scheme,
     OffsetPaging,
@@ -111,6 +112,7 @@ class AsyncG3fnApi(AsyncClient, TokenMethods, AsyncPasswordLoginMethods):
             "/login/access-token",
             form=body,
             accept="application/json",
+            security="none",
             options=request_options,
         )
         result: models.Token = await self._core.call(call, models.Token)
@@ -165,6 +167,9 @@ class AsyncG3fnApi(AsyncClient, TokenMethods, AsyncPasswordLoginMethods):
         Raises:
             G3fnError: on any failure; G3fnAPIError for error statuses.
         """
+        offset = check_argument("offset", offset, integer=True, minimum=0)
+        limit = check_argument("limit", limit, integer=True, minimum=1)
+
         call = Call(
             "GET",
             "/scans/{scan_type}/",

@@ -45,6 +45,9 @@ class AsyncSsoApi(AsyncClient, TokenMethods, AsyncOpenIDConnectMethods):
             ``https://id.example.com/realms/demo/.well-known/openid-configuration``.
         token_cache: A file to keep the login's token in between runs (JSON, mode 0600; never the
             password). A valid cached token, or its refresh token, saves a login.
+        token_cache_name: Keep the login's token in the per-user cache under this name (in the home
+            folder, one file per name, provider, client and scopes; mode 0600). Ignored with
+            ``token_cache``.
         open_browser: Called with the login page's URL (default: print it and open a browser).
         auth: any ``httpx.Auth`` to use instead of the built-in one.
         timeout: seconds, or an ``httpx.Timeout``; default 30 s (10 s to connect).
@@ -63,6 +66,7 @@ class AsyncSsoApi(AsyncClient, TokenMethods, AsyncOpenIDConnectMethods):
         client_id: str | None = None,
         openid_url: str | None = None,
         token_cache: str | os.PathLike[str] | None = None,
+        token_cache_name: str | None = None,
         open_browser: Callable[[str], object] | None = None,
         auth: httpx.Auth | None = None,
         timeout: float | httpx.Timeout | None = None,
@@ -79,6 +83,7 @@ class AsyncSsoApi(AsyncClient, TokenMethods, AsyncOpenIDConnectMethods):
                 "client_id": client_id,
                 "openid_url": openid_url,
                 "token_cache": token_cache,
+                "token_cache_name": token_cache_name,
                 "open_browser": open_browser,
             },
             auth=auth,

@@ -139,6 +139,7 @@ class RhostsApi(SyncClient):
             "/auth/login/",
             json=body,
             accept="application/json",
+            security="none",
             options=request_options,
         )
         result: dict[str, Any] = self._core.call(call, dict[str, Any])

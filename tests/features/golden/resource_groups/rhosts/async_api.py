@@ -139,6 +139,7 @@ class AsyncRhostsApi(AsyncClient):
             "/auth/login/",
             json=body,
             accept="application/json",
+            security="none",
             options=request_options,
         )
         result: dict[str, Any] = await self._core.call(call, dict[str, Any])
