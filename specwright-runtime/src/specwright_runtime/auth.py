@@ -12,9 +12,12 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import hashlib
 import json
 import logging
 import os
+import re
+import stat
 import threading
 import time
 from collections.abc import AsyncGenerator, Generator, Mapping
@@ -245,10 +248,32 @@ class TokenCache:
     A file that is missing, unreadable or not a token reads as no token; a token read from
     a file group- or world-readable is refused, as such a file may have been tampered with
     or exposed.
+
+    :meth:`for_login` gives each login (name, provider, client, scopes) a file of its own
+    under the user's home.
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path).expanduser()
+        self._own_folder: Path | None = None  # kept at 0700 on each save
+
+    @classmethod
+    def for_login(cls, name: str, *, provider: str, client_id: str | None, scope: str) -> TokenCache:
+        """The user's cache for one login: ``~/.local/state/specwright/tokens/<name>-<digest>.json``.
+
+        ``name`` keeps only ``A-Z a-z 0-9 . _ -`` (nothing left: ``ValueError``); the digest
+        covers ``provider``, ``client_id`` and the scope words (in any order), so different
+        providers, clients or scopes never share a file.
+        """
+        safe_name = _UNSAFE_NAME.sub("", name)
+        if not safe_name:
+            raise ValueError(f"token cache name {name!r} has none of the characters A-Z a-z 0-9 . _ -")
+        key = json.dumps([provider, client_id or None, sorted(set(scope.split()))])  # JSON: unambiguous
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+        folder = Path.home() / ".local" / "state" / "specwright" / "tokens"
+        cache = cls(folder / f"{safe_name}-{digest}.json")
+        cache._own_folder = folder
+        return cache
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({str(self.path)!r})"
@@ -280,12 +305,27 @@ class TokenCache:
             "expires_at": token.expires_at,
             "refresh_token": token.refresh_token,
         }
+        if self._own_folder is not None:
+            _tighten(self._own_folder)
         write_private(self.path, json.dumps(data, sort_keys=True).encode("utf-8"))
 
     def clear(self) -> None:
         """Forget the cached token."""
         with contextlib.suppress(FileNotFoundError):
             self.path.unlink()
+
+
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
+
+
+def _tighten(folder: Path) -> None:
+    """Make a folder of ours 0700 if others may use it (not through a link: its target is not ours)."""
+    try:
+        info = folder.lstat()
+    except FileNotFoundError:
+        return  # write_private creates it 0700
+    if stat.S_ISDIR(info.st_mode) and info.st_mode & 0o077:
+        os.chmod(folder, 0o700)
 
 
 def may_ask_user(request: httpx.Request) -> bool:
