@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -28,11 +29,13 @@ from specwright_runtime.auth import (
     OAuth2Token,
     PasswordGrant,
     RefreshGrant,
+    TokenCache,
     jwt_expiry,
 )
 from specwright_runtime.core import AsyncCore, Call, SyncCore
 from specwright_runtime.errors import FailureKind, SpecwrightError, StatusError, TokenEndpointError
 from specwright_runtime.retries import RetryPolicy
+from specwright_runtime.wire import SecurityMode
 
 from .conftest import Mode
 
@@ -663,3 +666,206 @@ class TestConcurrency:
             results = await asyncio.gather(client.get("/a"), client.get("/b"), return_exceptions=True)
         assert [getattr(r, "status_code", type(r).__name__) for r in results] == [200, 200]
         assert server.token_requests == 1
+
+
+# -- per-operation security (Call.security) -----------------------------------------------
+
+
+class RecordingLogin:
+    """An interactive login stub: counts how often the user would be asked, then answers with a grant."""
+
+    def __init__(self) -> None:
+        self.asked = 0
+
+    def grant(self) -> PasswordGrant:
+        self.asked += 1
+        return PasswordGrant("user", PASSWORD)
+
+
+def optional_endpoint(server: TokenServer) -> Callable[[httpx.Request], httpx.Response]:
+    """An operation anyone may call: anonymous requests are answered, a token must be the newest."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent = request.headers.get("authorization")
+        if sent is None or (server.issued and sent == f"Bearer {server.issued[-1]}"):
+            return httpx.Response(200, json={"authorization": sent})
+        return httpx.Response(401, json={"detail": "Not authenticated"})
+
+    return answer
+
+
+def call_with(mode: Mode, server: Callable[[httpx.Request], httpx.Response], auth: httpx.Auth, security: SecurityMode) -> Any:
+    """Send one GET with this ``security`` through this variant's core."""
+    core = mode.core(server, auth=auth, base_url="https://api.test")
+    return mode.run(core.send(Call("GET", "/items", security=security)))
+
+
+STATIC_AUTHS: dict[str, Callable[[], httpx.Auth]] = {
+    "bearer": lambda: BearerAuth("st4tic"),
+    "basic": lambda: BasicAuth("ann", "pw"),
+    "api key header": lambda: ApiKeyAuth("K3Y"),
+    "api key query": lambda: ApiKeyAuth("K3Y", name="api_key", location="query"),
+}
+
+
+def credentials_sent(request: httpx.Request) -> list[str]:
+    """Whatever credentials a request carries, wherever they are."""
+    found = [request.headers.get(name) for name in ("authorization", "x-api-key")]
+    return [value for value in [*found, request.url.params.get("api_key")] if value is not None]
+
+
+class TestSecurity:
+    @pytest.mark.parametrize("kind", STATIC_AUTHS)
+    @pytest.mark.parametrize(("security", "sends"), [("required", True), ("optional", True), ("none", False)])
+    def test_static_credentials(self, mode: Mode, recorder: Any, kind: str, security: SecurityMode, sends: bool) -> None:
+        rec = recorder(200)
+        call_with(mode, rec, STATIC_AUTHS[kind](), security)
+        assert bool(credentials_sent(rec.last)) is sends
+
+    @pytest.mark.parametrize(
+        ("security", "order", "asked"),
+        [("required", ["token", "Bearer t1"], 1), ("optional", ["none"], 0), ("none", ["none"], 0)],
+    )
+    def test_without_a_token_only_required_logs_in(
+        self, server: TokenServer, mode: Mode, security: SecurityMode, order: list[str], asked: int
+    ) -> None:
+        server.api_answer = optional_endpoint(server)
+        login = RecordingLogin()
+        auth = OAuth2Auth(TOKEN_URL, interactive=login)
+        assert call_with(mode, server, auth, security).status_code == 200
+        assert server.order == order
+        assert login.asked == asked
+
+    def test_none_fetches_no_token_even_when_one_could_be_had(self, server: TokenServer, mode: Mode) -> None:
+        login = RecordingLogin()
+        stale = OAuth2Token("old", expires_at=time.time() - 10, refresh_token="r3fresh")
+        auth = OAuth2Auth(TOKEN_URL, PasswordGrant("u", PASSWORD), token=stale, interactive=login)
+        server.api_answer = optional_endpoint(server)
+        assert call_with(mode, server, auth, "none").status_code == 200
+        assert server.order == ["none"]
+        assert login.asked == 0 and auth.token is stale
+
+    @pytest.mark.parametrize(("security", "sent"), [("required", "Bearer cached"), ("optional", "Bearer cached"), ("none", "none")])
+    def test_a_cached_valid_token(self, server: TokenServer, mode: Mode, tmp_path: Path, security: SecurityMode, sent: str) -> None:
+        cache = TokenCache(tmp_path / "token.json")
+        cache.save(OAuth2Token("cached", expires_at=time.time() + 3600))
+        server.issued.append("cached")
+        server.api_answer = optional_endpoint(server)
+        login = RecordingLogin()
+        auth = OAuth2Auth(TOKEN_URL, cache=cache, interactive=login)
+        assert call_with(mode, server, auth, security).status_code == 200
+        assert server.order == [sent]
+        assert login.asked == 0
+
+    @pytest.mark.parametrize(
+        ("grant", "token", "grant_type"),
+        [
+            (None, OAuth2Token("old", expires_at=time.time() - 10, refresh_token="r3fresh"), "refresh_token"),
+            (PasswordGrant("u", PASSWORD), None, "password"),
+            (PasswordGrant("u", PASSWORD), OAuth2Token("old", expires_at=time.time() - 10), "password"),
+        ],
+    )
+    def test_optional_renews_without_the_user(
+        self, server: TokenServer, mode: Mode, grant: PasswordGrant | None, token: OAuth2Token | None, grant_type: str
+    ) -> None:
+        login = RecordingLogin()
+        auth = OAuth2Auth(TOKEN_URL, grant, token=token, interactive=login)
+        assert call_with(mode, server, auth, "optional").status_code == 200
+        assert server.order == ["token", "Bearer t1"]
+        assert form_of(server.token_requests[0])["grant_type"] == grant_type
+        assert login.asked == 0
+
+    def test_optional_sends_no_expired_token_only_the_user_could_renew(self, server: TokenServer, mode: Mode) -> None:
+        server.api_answer = optional_endpoint(server)
+        login = RecordingLogin()
+        expired = OAuth2Token("old", expires_at=time.time() - 10)
+        auth = OAuth2Auth(TOKEN_URL, token=expired, interactive=login)
+        assert call_with(mode, server, auth, "optional").status_code == 200
+        assert server.order == ["none"]
+        assert login.asked == 0 and auth.token is expired  # kept for a call that may log in
+
+    def test_optional_sends_a_token_within_the_leeway_it_cannot_renew(self, server: TokenServer, mode: Mode) -> None:
+        server.issued.append("short")
+        login = RecordingLogin()
+        auth = OAuth2Auth(TOKEN_URL, token=OAuth2Token("short", expires_at=time.time() + 10), interactive=login)
+        assert call_with(mode, server, auth, "optional").status_code == 200
+        assert server.order == ["Bearer short"]  # still valid: sent, where a required call would log in
+        assert login.asked == 0
+
+    def test_optional_with_a_refused_refresh_token_goes_without(self, server: TokenServer, mode: Mode) -> None:
+        server.api_answer = optional_endpoint(server)
+        server.token_answers.append(lambda r: httpx.Response(400, json={"error": "invalid_grant"}))
+        login = RecordingLogin()
+        stale = OAuth2Token("old", expires_at=time.time() - 10, refresh_token="r3voked")
+        auth = OAuth2Auth(TOKEN_URL, token=stale, interactive=login)
+        assert call_with(mode, server, auth, "optional").status_code == 200
+        assert server.order == ["token", "none"]
+        assert login.asked == 0
+        assert auth.token is None  # the refresh token is dead, as a required call would find too
+
+    def test_optional_401_renews_once_without_the_user(self, server: TokenServer, mode: Mode) -> None:
+        login = RecordingLogin()
+        auth = OAuth2Auth(TOKEN_URL, token=OAuth2Token("stale", refresh_token="r3fresh"), interactive=login)
+        assert call_with(mode, server, auth, "optional").status_code == 200
+        assert server.order == ["Bearer stale", "token", "Bearer t1"]
+        assert form_of(server.token_requests[0])["grant_type"] == "refresh_token"
+        assert login.asked == 0
+
+    def test_optional_401_after_a_renewal_is_not_renewed_again(self, server: TokenServer, mode: Mode) -> None:
+        server.api_answer = lambda r: httpx.Response(401)
+        login = RecordingLogin()
+        auth = OAuth2Auth(TOKEN_URL, token=OAuth2Token("stale", refresh_token="r3fresh"), interactive=login)
+        with pytest.raises(StatusError) as caught:
+            call_with(mode, server, auth, "optional")
+        assert caught.value.status_code == 401
+        assert server.order == ["Bearer stale", "token", "Bearer t1"]
+        assert login.asked == 0
+
+    @pytest.mark.parametrize(
+        ("security", "order", "asked"),
+        [("required", ["Bearer stale", "token", "Bearer t1"], 1), ("optional", ["Bearer stale", "none"], 0)],
+    )
+    def test_a_401_only_a_login_could_answer(
+        self, server: TokenServer, mode: Mode, security: SecurityMode, order: list[str], asked: int
+    ) -> None:
+        server.api_answer = optional_endpoint(server)
+        login = RecordingLogin()
+        auth = OAuth2Auth(TOKEN_URL, token=OAuth2Token("stale"), interactive=login)
+        assert call_with(mode, server, auth, security).status_code == 200
+        assert server.order == order
+        assert login.asked == asked
+
+    def test_optional_401_without_any_way_to_a_token_is_the_answer(self, server: TokenServer, mode: Mode) -> None:
+        server.api_answer = optional_endpoint(server)
+        auth = OAuth2Auth(TOKEN_URL, token=OAuth2Token("fixed"))  # a static token: nothing to renew, no login
+        with pytest.raises(StatusError) as caught:
+            call_with(mode, server, auth, "optional")
+        assert caught.value.status_code == 401
+        assert server.order == ["Bearer fixed"]
+
+    @pytest.mark.parametrize(
+        ("security", "order", "asked"),
+        [
+            ("required", ["token", "Bearer t1", "Bearer t1"], 1),
+            ("optional", ["none", "none"], 0),
+            ("none", ["none", "none"], 0),
+        ],
+    )
+    def test_retries_keep_the_mode(
+        self, server: TokenServer, mode: Mode, security: SecurityMode, order: list[str], asked: int
+    ) -> None:
+        answers = [lambda r: httpx.Response(503), optional_endpoint(server)]
+        server.api_answer = lambda request: answers.pop(0)(request) if len(answers) > 1 else answers[0](request)
+        login = RecordingLogin()
+        auth = OAuth2Auth(TOKEN_URL, interactive=login)
+        assert call_with(mode, server, auth, security).status_code == 200
+        assert server.order == order
+        assert login.asked == asked
+
+    @pytest.mark.parametrize(("security", "sends"), [("required", True), ("optional", True), ("none", False)])
+    def test_retries_and_redirect_hops_keep_the_mode(self, mode: Mode, recorder: Any, security: SecurityMode, sends: bool) -> None:
+        rec = recorder(503, lambda r: httpx.Response(307, headers={"location": "/v1/moved"}), 200)
+        core = mode.core(rec, auth=BearerAuth("st4tic"))
+        mode.run(core.send(Call("GET", "/items", security=security, extra={"follow_redirects": True})))
+        assert [r.url.path for r in rec.requests] == ["/v1/items", "/v1/items", "/v1/moved"]
+        assert [bool(credentials_sent(r)) for r in rec.requests] == [sends] * 3

@@ -24,9 +24,11 @@ import httpx
 import pytest
 from servers.oidc_provider import Browser, OIDCProvider, s256
 from specwright_runtime.auth import OAuth2Auth, TokenCache
-from specwright_runtime.core import AsyncCore, SyncCore
+from specwright_runtime.core import AsyncCore, Call, SyncCore
+from specwright_runtime.errors import StatusError
 from specwright_runtime.loopback import AuthorizationCodeGrant, LoopbackLogin
 from specwright_runtime.oidc import AuthorizationDenied
+from specwright_runtime.oidc_auth import OpenIDConnectAuth
 
 from .conftest import Mode, make_error
 
@@ -329,3 +331,47 @@ async def test_explicit_login_failure_maps_to_the_package_error(provider: OIDCPr
     assert info is not None and info.is_auth_failure
     assert isinstance(info.cause, AuthorizationDenied)
     assert auth.token is None and provider.token_forms == []
+
+
+def test_calls_that_do_not_require_credentials_never_open_the_browser(
+    mode: Mode, provider: OIDCProvider, browser: Browser
+) -> None:
+    auth = OpenIDConnectAuth(provider.discovery_url, provider.client_id, open_browser=browser)
+
+    async def status(core: SyncCore | AsyncCore, security: Any) -> int:
+        """The answer's status to a GET of the protected API with this ``security``."""
+        try:
+            response: httpx.Response = await mode.go(core.send(Call("GET", "/api/me", security=security)))
+        except StatusError as exc:
+            return exc.status_code
+        return response.status_code
+
+    async def scenario() -> None:
+        core: SyncCore | AsyncCore
+        if mode.is_async:
+            core = AsyncCore(httpx.AsyncClient(auth=auth), base_url=provider.url, error_factory=make_error)
+        else:
+            core = SyncCore(httpx.Client(auth=auth), base_url=provider.url, error_factory=make_error)
+        try:
+            provider.discovery_answer = (503, {"detail": "down"})  # a discovery would fail these calls
+            assert await status(core, "optional") == 401  # no token to be had without the user: none sent
+            assert await status(core, "none") == 401
+            assert provider.me_requests == [None, None]
+            provider.discovery_answer = None
+
+            await mode.go(core.login(auth))
+            assert await status(core, "optional") == 200
+            assert auth.token is not None and provider.me_requests[-1] == f"Bearer {auth.token.access_token}"
+            assert await status(core, "none") == 401 and provider.me_requests[-1] is None
+            provider.expire_access_tokens()
+            assert await status(core, "optional") == 200  # the 401 renewed with the refresh token
+            provider.expire_access_tokens()
+            provider.revoke_refresh_tokens()
+            assert await status(core, "optional") == 401  # only a login could help: sent without
+            assert provider.me_requests[-1] is None and auth.token is None
+        finally:
+            await mode.go(core.close())
+
+    mode.run(scenario())
+    assert len(browser.opened) == 1  # the explicit login only
+    assert provider.grant_types() == ["authorization_code", "refresh_token", "refresh_token"]

@@ -11,6 +11,7 @@ import pytest
 from specwright_runtime.auth import BearerAuth
 from specwright_runtime.core import Call, RequestOptions, SyncCore, comma_joined, encode_query
 from specwright_runtime.errors import StatusError
+from specwright_runtime.wire import SECURITY_EXTENSION, SecurityMode
 
 TOKEN = "s3cr3t-token"
 
@@ -118,3 +119,27 @@ def test_httpx_request_log_has_no_secret_query(make_core: Callable[..., SyncCore
     lines = [r.getMessage() for r in caplog.records if r.name == "httpx"]
     assert lines and all("key-123" not in line for line in lines)
     assert any("api_key=***" in line and "q=ok" in line for line in lines)
+
+
+# -- per-operation security ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("security", ["required", "optional", "none"])
+def test_the_call_security_goes_with_the_request(make_core: Callable[..., SyncCore], recorder: Any, security: SecurityMode) -> None:
+    rec = recorder(200)
+    make_core(rec).send(Call("GET", "/x", security=security, extra={"extensions": {"trace": "t1"}}))
+    assert rec.last.extensions[SECURITY_EXTENSION] == security
+    assert rec.last.extensions["trace"] == "t1"  # a caller's own extensions are kept
+
+
+def test_no_security_sends_no_client_auth_but_a_callers_own(core_with_token: tuple[SyncCore, Any]) -> None:
+    core, rec = core_with_token
+    core.send(Call("GET", "/x", security="none"))
+    assert "authorization" not in rec.last.headers
+    core.send(Call("GET", "/x", security="none", extra={"auth": BearerAuth("per-call")}))
+    assert rec.last.headers["authorization"] == "Bearer per-call"
+
+
+def test_an_unknown_security_mode_is_refused() -> None:
+    with pytest.raises(ValueError, match="security must be one of"):
+        Call("GET", "/x", security="public")  # type: ignore[arg-type]

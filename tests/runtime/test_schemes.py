@@ -110,6 +110,44 @@ def test_openid_connect_scheme_takes_the_users_provider_url() -> None:
     assert auth.client_id is None and auth.scope == "openid"
 
 
+def test_openid_connect_scheme_uses_the_users_cache_for_a_token_cache_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    provider = "https://sso.test/realm"
+    scheme = OpenIDConnectScheme("/default", "openid profile")
+    TokenCache.for_login("demo", provider=provider, client_id="cli", scope="openid profile").save(OAuth2Token("cached"))
+    credentials = {"openid_url": provider, "client_id": "cli", "token_cache_name": "demo"}
+
+    auth = scheme.build(BASE_URL, credentials)
+    assert isinstance(auth, OpenIDConnectAuth) and auth.token == OAuth2Token("cached")
+    # another client, provider or scope is another login: not this token
+    for other in ({"client_id": "cli2"}, {"openid_url": provider + "2"}):
+        fresh = scheme.build(BASE_URL, {**credentials, **other})
+        assert isinstance(fresh, OpenIDConnectAuth) and fresh.token is None
+    narrower = OpenIDConnectScheme("/default").build(BASE_URL, credentials)
+    assert isinstance(narrower, OpenIDConnectAuth) and narrower.token is None
+
+    # the provider is the resolved URL: the spec's, under the base URL, without openid_url
+    auth = scheme.build(BASE_URL, {"client_id": "cli", "token_cache_name": "demo"})
+    assert isinstance(auth, OpenIDConnectAuth)
+    auth.set_token("kept")
+    expected = TokenCache.for_login("demo", provider="https://api.test/default", client_id="cli", scope="openid profile")
+    assert expected.load() == OAuth2Token("kept")
+
+
+def test_an_explicit_token_cache_wins_over_a_token_cache_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    path = tmp_path / "token.json"
+    TokenCache(path).save(OAuth2Token("from-the-file"))
+    credentials = {"client_id": "cli", "token_cache": path, "token_cache_name": "demo"}
+    auth = OpenIDConnectScheme("https://sso.test/realm").build(BASE_URL, credentials)
+    assert isinstance(auth, OpenIDConnectAuth) and auth.token == OAuth2Token("from-the-file")
+    auth.set_token("new")
+    assert TokenCache(path).load() == OAuth2Token("new")
+    assert not (tmp_path / "home").exists()  # nothing written under the user's home
+
+
 def test_schemes_are_frozen_values() -> None:
     assert OAuth2Scheme("a") == OAuth2Scheme("a") and hash(ApiKeyScheme("k")) == hash(ApiKeyScheme("k"))
     with pytest.raises(AttributeError):

@@ -38,7 +38,7 @@ from .resources import AsyncResourceClient, HeadResult, ResourceClient, Resource
 from .retries import RetryPolicy
 from .schemes import ApiKeyScheme, AuthScheme, BasicScheme, BearerScheme, OAuth2Scheme, OpenIDConnectScheme
 from .servers import server_url
-from .wire import UNSET, Call, RequestOptions, comma_joined, type_adapter
+from .wire import UNSET, Call, RequestOptions, SecurityMode, comma_joined, type_adapter
 
 __version__ = "0.1.0"
 
@@ -84,6 +84,7 @@ __all__ = [
     "ResourceClient",
     "ResourcePaging",
     "RetryPolicy",
+    "SecurityMode",
     "SpecwrightError",
     "StatusError",
     "SyncClient",

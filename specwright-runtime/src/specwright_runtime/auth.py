@@ -12,15 +12,18 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import hashlib
 import json
 import logging
 import os
+import re
+import stat
 import threading
 import time
 from collections.abc import AsyncGenerator, Generator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final, Protocol
+from typing import Any, Final, Literal, Protocol
 
 import httpx
 import jwt
@@ -28,6 +31,7 @@ import jwt
 from .errors import TokenEndpointError, parse_body
 from .files import write_private
 from .redact import redact_url
+from .wire import SECURITY_EXTENSION
 
 logger = logging.getLogger("specwright_runtime.auth")
 
@@ -244,10 +248,32 @@ class TokenCache:
     A file that is missing, unreadable or not a token reads as no token; a token read from
     a file group- or world-readable is refused, as such a file may have been tampered with
     or exposed.
+
+    :meth:`for_login` gives each login (name, provider, client, scopes) a file of its own
+    under the user's home.
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path).expanduser()
+        self._own_folder: Path | None = None  # kept at 0700 on each save
+
+    @classmethod
+    def for_login(cls, name: str, *, provider: str, client_id: str | None, scope: str) -> TokenCache:
+        """The user's cache for one login: ``~/.local/state/specwright/tokens/<name>-<digest>.json``.
+
+        ``name`` keeps only ``A-Z a-z 0-9 . _ -`` (nothing left: ``ValueError``); the digest
+        covers ``provider``, ``client_id`` and the scope words (in any order), so different
+        providers, clients or scopes never share a file.
+        """
+        safe_name = _UNSAFE_NAME.sub("", name)
+        if not safe_name:
+            raise ValueError(f"token cache name {name!r} has none of the characters A-Z a-z 0-9 . _ -")
+        key = json.dumps([provider, client_id or None, sorted(set(scope.split()))])  # JSON: unambiguous
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+        folder = Path.home() / ".local" / "state" / "specwright" / "tokens"
+        cache = cls(folder / f"{safe_name}-{digest}.json")
+        cache._own_folder = folder
+        return cache
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({str(self.path)!r})"
@@ -279,12 +305,37 @@ class TokenCache:
             "expires_at": token.expires_at,
             "refresh_token": token.refresh_token,
         }
+        if self._own_folder is not None:
+            _tighten(self._own_folder)
         write_private(self.path, json.dumps(data, sort_keys=True).encode("utf-8"))
 
     def clear(self) -> None:
         """Forget the cached token."""
         with contextlib.suppress(FileNotFoundError):
             self.path.unlink()
+
+
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
+
+
+def _tighten(folder: Path) -> None:
+    """Make a folder of ours 0700 if others may use it (not through a link: its target is not ours)."""
+    try:
+        info = folder.lstat()
+    except FileNotFoundError:
+        return  # write_private creates it 0700
+    if stat.S_ISDIR(info.st_mode) and info.st_mode & 0o077:
+        os.chmod(folder, 0o700)
+
+
+def may_ask_user(request: httpx.Request) -> bool:
+    """Whether an auth flow may log the user in for ``request``: only for a call that requires credentials.
+
+    The core marks each request with its call's security mode (a request without the mark,
+    e.g. from a plain httpx client, requires them).
+    """
+    mode: object = request.extensions.get(SECURITY_EXTENSION, "required")
+    return mode == "required"
 
 
 class _NeedsUser:
@@ -317,6 +368,11 @@ class OAuth2Auth(httpx.Auth):
     runs ``interactive.grant()`` (in a worker thread in async code), posts its grant, and
     from then on the refresh token renews as above. A call's total timeout in the core also
     counts the user's time, so clients log in with :meth:`login` before their first call.
+
+    A request the core marks ``security="optional"`` (or ``"none"``, when a caller gives
+    this auth for it) never starts the interactive login: it gets a token not yet expired,
+    or one renewed without the user, else goes without one; where a 401 could only be
+    answered by a login, it is resent without the token.
     """
 
     def __init__(
@@ -382,8 +438,9 @@ class OAuth2Auth(httpx.Auth):
     def _refreshable(self) -> bool:
         return self._token is not None and self._token.refresh_token is not None
 
-    def _obtainable(self) -> bool:
-        return self.can_renew() or self._interactive is not None
+    def _obtainable(self, with_user: bool) -> bool:
+        """Whether a token can be obtained: without the user, or (``with_user``) through them."""
+        return self.can_renew() or (with_user and self._interactive is not None)
 
     # -- interactive login ---------------------------------------------------------------
     def interactive_grant(self) -> Grant:
@@ -455,20 +512,20 @@ class OAuth2Auth(httpx.Auth):
         self.accept_token_response(response)
         return False
 
-    def _renewal(self, request: httpx.Request) -> _Steps:
+    def _renewal(self, request: httpx.Request, with_user: bool) -> _Steps:
         """The steps of one renewal, for sync and async flows alike.
 
         Yields token requests (answered with their read responses) and :data:`NEEDS_USER`
         when only the user can provide a grant (answered with that grant). Refresh token or
         stored grant first; the interactive login when there is neither or the refresh
-        token is refused.
+        token is refused, if ``with_user`` (else the renewal ends without a new token).
         """
         login = not self.can_renew()
         if not login:
             refreshing = self._refreshable()
             response = yield self._token_request_for(request)
             login = self._accept_or_login(response, refreshing)
-        if login:
+        if login and with_user:
             grant = yield NEEDS_USER
             response = yield self._token_request_for(request, grant)
             self.accept_token_response(response)
@@ -495,66 +552,98 @@ class OAuth2Auth(httpx.Auth):
                 return step
             answer = await asyncio.to_thread(self.interactive_grant)
 
-    def _renew(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+    def _renew(self, request: httpx.Request, with_user: bool) -> Generator[httpx.Request, httpx.Response, None]:
         """One renewal in a sync flow."""
-        steps = self._renewal(request)
+        steps = self._renewal(request, with_user)
         answer: httpx.Response | None = None
         while (token_request := self._next_request(steps, answer)) is not None:
             answer = yield token_request
             answer.read()
 
-    def _stale(self) -> bool:
+    def _stale(self, with_user: bool) -> bool:
         token = self._token
         if token is None:
-            return self._obtainable()
-        return token.expires_within(self._leeway) and self._obtainable()
+            return self._obtainable(with_user)
+        return token.expires_within(self._leeway) and self._obtainable(with_user)
 
-    def _apply(self, request: httpx.Request) -> None:
-        if self._token is not None:
-            request.headers["Authorization"] = f"{self._token.token_type} {self._token.access_token}"
+    def _apply(self, request: httpx.Request, with_user: bool) -> OAuth2Token | None:
+        """Put the token on ``request`` and return it; without the user, only one not yet expired."""
+        token = self._token
+        if token is None or (not with_user and token.expires_within(0)):
+            return None
+        request.headers["Authorization"] = f"{token.token_type} {token.access_token}"
+        return token
+
+    def _resent(self, request: httpx.Request, refused: OAuth2Token | None, with_user: bool) -> httpx.Request:
+        """A request answered 401, ready to go again: with a token other than the refused one, else none."""
+        if self._token is refused or self._apply(request, with_user) is None:
+            request.headers.pop("Authorization", None)
+        return request  # httpx reads and closes the 401 itself
+
+    def _after(
+        self, response: httpx.Response, renewed: bool, sent: OAuth2Token | None, with_user: bool
+    ) -> Literal["renew", "resend"] | None:
+        """What a 401 calls for: ``"renew"`` and resend, ``"resend"`` without the token, or nothing.
+
+        A token renewed for this request is not renewed again. Where only a login could
+        replace a refused token, a request that may not start one goes without it.
+        """
+        if response.status_code != 401 or renewed:
+            return None
+        if self._obtainable(with_user):
+            return "renew"
+        if not with_user and sent is not None and self._interactive is not None:
+            return "resend"
+        return None
 
     # -- flows ---------------------------------------------------------------------------
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        with_user = may_ask_user(request)
         renewed = False
-        if self._stale():
+        if self._stale(with_user):
             with self._sync_lock:
-                if self._stale():
-                    yield from self._renew(request)
+                if self._stale(with_user):
+                    yield from self._renew(request, with_user)
                     renewed = True
         used = self._token
-        self._apply(request)
+        sent = self._apply(request, with_user)
         response = yield request
-        if response.status_code == 401 and not renewed and self._obtainable():
+        retry = self._after(response, renewed, sent, with_user)
+        if retry is None:
+            return
+        if retry == "renew":
             with self._sync_lock:
                 if self._token is used:  # else another request renewed it meanwhile
-                    yield from self._renew(request)
-            self._apply(request)  # httpx reads and closes the 401 itself
-            yield request
+                    yield from self._renew(request, with_user)
+        yield self._resent(request, used, with_user)
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
         if self._async_lock is None:
             self._async_lock = asyncio.Lock()
         lock = self._async_lock
+        with_user = may_ask_user(request)
         renewed = False
         answer: httpx.Response | None
-        if self._stale():
+        if self._stale(with_user):
             async with lock:
-                if self._stale():
+                if self._stale(with_user):
                     # the loop of _renew: an async generator cannot delegate to another
-                    steps, answer = self._renewal(request), None
+                    steps, answer = self._renewal(request, with_user), None
                     while (token_request := await self._anext_request(steps, answer)) is not None:
                         answer = yield token_request
                         await answer.aread()
                     renewed = True
         used = self._token
-        self._apply(request)
+        sent = self._apply(request, with_user)
         response = yield request
-        if response.status_code == 401 and not renewed and self._obtainable():
+        retry = self._after(response, renewed, sent, with_user)
+        if retry is None:
+            return
+        if retry == "renew":
             async with lock:
                 if self._token is used:
-                    steps, answer = self._renewal(request), None
+                    steps, answer = self._renewal(request, with_user), None
                     while (token_request := await self._anext_request(steps, answer)) is not None:
                         answer = yield token_request
                         await answer.aread()
-            self._apply(request)  # httpx reads and closes the 401 itself
-            yield request
+        yield self._resent(request, used, with_user)

@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from .auth import Grant, OAuth2Auth, OAuth2Token, TokenCache
+from .auth import Grant, OAuth2Auth, OAuth2Token, TokenCache, may_ask_user
 from .device import DeviceAuthorization, DeviceLogin
 from .errors import TokenEndpointError
 from .loopback import LoopbackLogin, open_in_browser
@@ -79,8 +79,10 @@ class OpenIDConnectAuth(OAuth2Auth):
         return super().build_token_request(grant)
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        if self._provider is None and (self.token is None or self.can_renew()):
-            await asyncio.to_thread(self.provider)  # never block the event loop on discovery
+        # never block the event loop on discovery; none at all when no token will be asked for
+        wanted = (self.token is None or self.can_renew()) and self._obtainable(may_ask_user(request))
+        if self._provider is None and wanted:
+            await asyncio.to_thread(self.provider)
         flow = super().async_auth_flow(request)
         outgoing = await flow.__anext__()
         while True:

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 
 from .retries import RetryPolicy
-from .wire import UNSET, Call, encode_query, expand_path, query_items, to_jsonable, wire_value
+from .wire import SECURITY_EXTENSION, UNSET, Call, encode_query, expand_path, query_items, to_jsonable, wire_value
 
 #: Redirect hops the core follows for one call when a caller asks it to.
 MAX_REDIRECTS = 20
@@ -22,7 +22,7 @@ CREDENTIAL_HEADERS = ("authorization", "cookie", "proxy-authorization")
 
 # keys of ``Call.extra`` merged by ``build`` or given to ``send`` instead of ``build_request``
 _SEND_EXTRA = ("auth", "follow_redirects")
-_MERGED_EXTRA = ("headers", "params", "timeout", *_SEND_EXTRA)
+_MERGED_EXTRA = ("extensions", "headers", "params", "timeout", *_SEND_EXTRA)
 _PORTS = {"http": 80, "https": 443}
 
 
@@ -50,7 +50,11 @@ class RequestBuilder:
         return self.url_for(expand_path(template, path_params or {}))
 
     def build(self, http: httpx.Client | httpx.AsyncClient, call: Call) -> httpx.Request:
-        """The request ``call`` describes, with the caller's own httpx arguments merged last."""
+        """The request ``call`` describes, with the caller's own httpx arguments merged last.
+
+        The call's security mode goes with the request as an extension, for the auth flow
+        (and it stays with the request through retries and redirect hops).
+        """
         headers = {k: wire_value(v) for k, v in call.headers.items() if v is not None}
         if call.accept and "accept" not in {k.lower() for k in headers}:
             headers["Accept"] = call.accept
@@ -83,7 +87,8 @@ class RequestBuilder:
             own = url.query.decode("ascii")
             query = encode_query(pairs)
             url = url.copy_with(query=(f"{own}&{query}" if own else query).encode("ascii"))
-        return http.build_request(call.method, url, headers=headers, **kwargs)
+        extensions = {**(call.extra.get("extensions") or {}), SECURITY_EXTENSION: call.security}
+        return http.build_request(call.method, url, headers=headers, extensions=extensions, **kwargs)
 
     def send_options(self, call: Call, request: httpx.Request) -> dict[str, Any]:
         """Arguments for ``httpx.Client.send``: the caller's ``auth``; redirects never.
@@ -94,10 +99,15 @@ class RequestBuilder:
         over the client's auth. Redirects a caller asks for are followed by the core, one
         hop at a time (:meth:`redirect`), so a login made inside an auth flow is never
         redirected with its password.
+
+        An operation with ``security="none"`` goes without the client's auth (an ``auth``
+        the caller gave for this call is still used).
         """
         options: dict[str, Any] = {"follow_redirects": False}
         if "auth" in call.extra:
             options["auth"] = call.extra["auth"]
+        elif call.security == "none":
+            options["auth"] = None
         if not self.same_origin(request.url):
             for name in CREDENTIAL_HEADERS:
                 request.headers.pop(name, None)

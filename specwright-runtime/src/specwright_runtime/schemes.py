@@ -90,7 +90,9 @@ class OpenIDConnectScheme:
     """An OpenID Connect provider.
 
     Credentials: ``client_id``, ``openid_url`` (overrides the spec's), ``token``,
-    ``token_cache``, ``open_browser``.
+    ``token_cache`` (a file), ``token_cache_name`` (without ``token_cache``: the user's cache
+    for this name, provider, client and scope, see :meth:`TokenCache.for_login`),
+    ``open_browser``.
     """
 
     openid_url: str
@@ -98,11 +100,17 @@ class OpenIDConnectScheme:
 
     def build(self, base_url: str, credentials: Mapping[str, Any]) -> httpx.Auth | None:
         open_browser: Callable[[str], object] | None = credentials.get("open_browser")
+        provider = _under(base_url, credentials.get("openid_url") or self.openid_url)
+        client_id: str | None = credentials.get("client_id")
+        cache = _cache(credentials)
+        name: str | None = credentials.get("token_cache_name")
+        if cache is None and name:
+            cache = TokenCache.for_login(name, provider=provider, client_id=client_id, scope=self.scope)
         return OpenIDConnectAuth(
-            _under(base_url, credentials.get("openid_url") or self.openid_url),
-            credentials.get("client_id"),
+            provider,
+            client_id,
             scope=self.scope,
             token=_token(credentials),
-            cache=_cache(credentials),
+            cache=cache,
             open_browser=open_browser,
         )

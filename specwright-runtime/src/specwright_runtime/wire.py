@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal, TypeAlias, get_args
 from urllib.parse import quote
 
 import httpx
@@ -27,6 +27,14 @@ class _Unset(enum.Enum):
 
 #: "Not given" where ``None`` is a value of its own (a JSON ``null`` body, no timeout).
 UNSET = _Unset.UNSET
+
+#: What an operation's ``security`` asks of the client's credentials: ``"required"`` (send
+#: them, logging in if need be), ``"optional"`` (send those to be had without the user) or
+#: ``"none"`` (send none).
+SecurityMode: TypeAlias = Literal["required", "optional", "none"]
+_SECURITY_MODES: frozenset[str] = frozenset(get_args(SecurityMode))
+#: The request extension that tells an auth flow the call's :data:`SecurityMode`.
+SECURITY_EXTENSION = "specwright.security"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +66,11 @@ class Call:
     retry: RetryPolicy | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)  # passed to httpx.Client.build_request
     options: RequestOptions | None = None
+    security: SecurityMode = "required"  # the operation's: credentials sent, sent if at hand, or never
+
+    def __post_init__(self) -> None:
+        if self.security not in _SECURITY_MODES:
+            raise ValueError(f"security must be one of {sorted(_SECURITY_MODES)}, not {self.security!r}")
 
 
 def wire_value(value: Any) -> str:
