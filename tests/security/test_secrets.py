@@ -507,7 +507,7 @@ GRAD300_STATUS_CASES = [
     pytest.param(
         TOKEN, _nothing, lambda c: c.download_by_id(scan_type="TPI", scan_id=999), Grad300APIError, 404, id="404"
     ),
-    pytest.param(TOKEN, _nothing, lambda c: c.api.list_scans("TPI", limit=0), Grad300APIError, 422, id="422"),
+    pytest.param(TOKEN, _nothing, lambda c: c.api.request("GET", "/scans/TPI/", params={"limit": 0}), Grad300APIError, 422, id="422"),
     pytest.param(TOKEN, _force_500, lambda c: c.list("Spectrum"), Grad300APIError, 500, id="500"),
 ]
 
