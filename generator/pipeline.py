@@ -77,6 +77,7 @@ def generate_package(cfg: PackageConfig, templates: Path, root: Path | None) -> 
     for depth in range(1, cfg.package.count(".") + 1):  # a dotted package's parents: plain packages
         parent = ".".join(cfg.package.split(".")[:depth])
         rendered.setdefault(f"{parent.replace('.', '/')}/__init__.py", f'"""The ``{parent}`` package: see ``{cfg.package}``."""\n')
+        rendered.setdefault(f"{parent.replace('.', '/')}/py.typed", "")
     rendered[f"{pkg_dir}/{cfg.models_module}.py"] = (
         f'"""Models of the {docstring(api.title)} schemas (datamodel-code-generator)."""\n\n{models_code}'
     )

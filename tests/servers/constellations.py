@@ -126,9 +126,10 @@ def needs_login(method: str, path: str) -> bool:
 
 
 def answer(method: str, path: str, query: dict[str, str], body: Any) -> tuple[int, dict[str, Any] | str]:
-    """The service's answer to one request (``path`` without the API root, percent-decoded)."""
+    """The service's answer to one request (``path`` without the API root, as sent: each
+    segment is decoded on its own, so an encoded ``/`` stays inside its segment)."""
     ok: dict[str, Any] = {"error": False}
-    parts = path.strip("/").split("/")
+    parts = [unquote(p) for p in path.strip("/").split("/")]
     if path == "/images/find-by-legacy-url" and method == "POST":
         url = (body or {}).get("wwt_legacy_url")
         return 200, {**ok, "results": [image_summary()] if url == LEGACY_URL else []}
@@ -207,7 +208,7 @@ class Recorder:
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
-        path = unquote(request.url.raw_path.decode().split("?")[0][len(httpx.URL(self.root).raw_path.rstrip(b"/")):])
+        path = request.url.raw_path.decode().split("?")[0][len(httpx.URL(self.root).raw_path.rstrip(b"/")) :]
         body = json.loads(request.content) if request.content else None
         return http_response(*answer(request.method, path, dict(request.url.params), body))
 
@@ -234,7 +235,7 @@ class ConstellationsServer:
 
             def _serve(self) -> None:
                 split = urlsplit(self.path)
-                path = unquote(split.path)
+                path = split.path
                 length = int(self.headers.get("Content-Length") or 0)
                 body = json.loads(self.rfile.read(length)) if length else None
                 header = self.headers.get("Authorization")

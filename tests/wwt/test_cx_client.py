@@ -164,7 +164,7 @@ def test_documented_only_endpoints(cx: CxClient, server: Recorder) -> None:
     assert scene.add_impression().id == SCENE_ID and server.last.url.path.endswith("/impressions")
     assert cx.init_session().error is False
     summary = cx.astropix_summary()
-    assert summary.result["eso"]["eso1234a"] == ["@eso", SCENE_ID]
+    assert summary.result["eso"]["eso1234a"].root == ["@eso", SCENE_ID]
 
 
 def test_path_values_are_one_segment(cx: CxClient, server: Recorder) -> None:
@@ -177,7 +177,7 @@ def test_http_failures_are_the_package_errors(cx: CxClient) -> None:
     with pytest.raises(ConstellationsAPIError) as caught:
         cx.handle_client("missing").get()
     assert caught.value.status_code == 404
-    assert caught.value.body == {"error": True, "message": "no such handle"}
+    assert caught.value.response_body == {"error": True, "message": "no such handle"}
     assert isinstance(caught.value, ConstellationsError)
 
 

@@ -26,6 +26,9 @@ from specwright_runtime import (
 
 from . import data as models
 from .errors import error_from_info
+from .helpers import HandleHelpers
+from .helpers import ImageHelpers
+from .helpers import SceneHelpers
 
 __all__ = ["ConstellationsApi", "DEFAULT_BASE_URL", "HandleClient", "ImageClient", "SceneClient"]
 
@@ -329,7 +332,7 @@ class ConstellationsApi(SyncClient, TokenMethods, OpenIDConnectMethods):
         return result
 
 
-class HandleClient:
+class HandleClient(HandleHelpers):
     """Calls about one handle (a public account); making one sends no request.
 
     Reached as ``client.handle_client(handle)``.
@@ -816,7 +819,7 @@ class HandleClient:
         )
 
 
-class ImageClient:
+class ImageClient(ImageHelpers):
     """Calls about one image, by its ID; making one sends no request.
 
     Reached as ``client.image_client(id)``.
@@ -968,7 +971,7 @@ class ImageClient:
         return (self._core.send(call)).text
 
 
-class SceneClient:
+class SceneClient(SceneHelpers):
     """Calls about one scene, by its ID; making one sends no request.
 
     Reached as ``client.scene_client(id)``.

@@ -26,6 +26,9 @@ from specwright_runtime import (
 
 from . import data as models
 from .errors import error_from_info
+from .async_helpers import AsyncHandleHelpers
+from .async_helpers import AsyncImageHelpers
+from .async_helpers import AsyncSceneHelpers
 
 __all__ = [
     "AsyncConstellationsApi",
@@ -337,7 +340,7 @@ class AsyncConstellationsApi(AsyncClient, TokenMethods, AsyncOpenIDConnectMethod
         return result
 
 
-class AsyncHandleClient:
+class AsyncHandleClient(AsyncHandleHelpers):
     """Calls about one handle (a public account); making one sends no request.
 
     Reached as ``client.handle_client(handle)``.
@@ -830,7 +833,7 @@ class AsyncHandleClient:
         )
 
 
-class AsyncImageClient:
+class AsyncImageClient(AsyncImageHelpers):
     """Calls about one image, by its ID; making one sends no request.
 
     Reached as ``client.image_client(id)``.
@@ -982,7 +985,7 @@ class AsyncImageClient:
         return (await self._core.send(call)).text
 
 
-class AsyncSceneClient:
+class AsyncSceneClient(AsyncSceneHelpers):
     """Calls about one scene, by its ID; making one sends no request.
 
     Reached as ``client.scene_client(id)``.

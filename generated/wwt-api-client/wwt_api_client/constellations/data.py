@@ -2,10 +2,12 @@
 """Models of the WWT Constellations schemas (datamodel-code-generator)."""
 
 from __future__ import annotations
-from pydantic import BaseModel, ConfigDict, Field, RootModel
+from pydantic import ConfigDict, Field, RootModel
+from wwt_api_client.constellations._model_base import DataModel
+from wwt_api_client.constellations._permissions import CheckedPermissions
 
 
-class AddImageRequest(BaseModel):
+class AddImageRequest(DataModel):
     """
     A new image.
     """
@@ -27,7 +29,7 @@ class AddImageRequest(BaseModel):
     """
 
 
-class AddImageResponse(BaseModel):
+class AddImageResponse(DataModel):
     """
     The image just created.
     """
@@ -50,7 +52,7 @@ class AddImageResponse(BaseModel):
     """
 
 
-class AddSceneRequest(BaseModel):
+class AddSceneRequest(DataModel):
     """
     A new scene.
     """
@@ -76,7 +78,7 @@ class AddSceneRequest(BaseModel):
     astropix: SceneAstroPix | None = None
 
 
-class AddSceneResponse(BaseModel):
+class AddSceneResponse(DataModel):
     """
     The scene just created.
     """
@@ -99,7 +101,7 @@ class AddSceneResponse(BaseModel):
     """
 
 
-class ApiResult(BaseModel):
+class ApiResult(DataModel):
     """
     The envelope of every JSON reply; `error` is `false` on success.
     """
@@ -114,7 +116,7 @@ class ApiResult(BaseModel):
     """
 
 
-class AstroPixSummaryResponse(BaseModel):
+class AstroPixSummaryResponse(DataModel):
     """
     The scenes associated with AstroPix images.
     """
@@ -133,7 +135,7 @@ class AstroPixSummaryResponse(BaseModel):
     """
 
 
-class BuiltinBackgroundsResponse(BaseModel):
+class BuiltinBackgroundsResponse(DataModel):
     """
     The builtin background images.
     """
@@ -149,7 +151,7 @@ class BuiltinBackgroundsResponse(BaseModel):
     results: list[ImageSummary]
 
 
-class ErrorResponse(BaseModel):
+class ErrorResponse(DataModel):
     """
     The body of a failed request.
     """
@@ -168,7 +170,7 @@ class ErrorResponse(BaseModel):
     """
 
 
-class FindImagesByLegacyRequest(BaseModel):
+class FindImagesByLegacyRequest(DataModel):
     """
     The search for the images of a legacy WWT data URL.
     """
@@ -183,7 +185,7 @@ class FindImagesByLegacyRequest(BaseModel):
     """
 
 
-class FindImagesByLegacyResponse(BaseModel):
+class FindImagesByLegacyResponse(DataModel):
     """
     The images of a legacy WWT data URL.
     """
@@ -202,7 +204,7 @@ class FindImagesByLegacyResponse(BaseModel):
     """
 
 
-class HandleImageStats(BaseModel):
+class HandleImageStats(DataModel):
     """
     Statistics of a handle's images.
     """
@@ -217,7 +219,7 @@ class HandleImageStats(BaseModel):
     """
 
 
-class HandleInfo(BaseModel):
+class HandleInfo(DataModel):
     """
     A handle's public information.
     """
@@ -246,7 +248,7 @@ class HandleInfoResponse(ApiResult, HandleInfo):
     )
 
 
-class HandlePermissions(BaseModel):
+class HandlePermissions(DataModel):
     """
     The caller's permissions on a handle (advisory).
     """
@@ -275,7 +277,7 @@ class HandlePermissionsResponse(ApiResult, HandlePermissions):
     )
 
 
-class HandleSceneStats(BaseModel):
+class HandleSceneStats(DataModel):
     """
     Statistics of a handle's scenes (totals over all of them).
     """
@@ -306,7 +308,7 @@ class HandleSceneStats(BaseModel):
     """
 
 
-class HandleStats(BaseModel):
+class HandleStats(DataModel):
     """
     A handle's statistics.
     """
@@ -333,7 +335,7 @@ class HandleStatsResponse(ApiResult, HandleStats):
     )
 
 
-class HandleUpdate(BaseModel):
+class HandleUpdate(DataModel):
     """
     Changes to a handle; absent fields are left alone.
     """
@@ -348,7 +350,7 @@ class HandleUpdate(BaseModel):
     """
 
 
-class ImageApiPermissions(BaseModel):
+class ImageApiPermissions(DataModel):
     """
     The caller's permissions on an image (advisory).
     """
@@ -377,7 +379,7 @@ class ImageApiPermissionsResponse(ApiResult, ImageApiPermissions):
     )
 
 
-class ImageContentPermissions(BaseModel):
+class ImageContentPermissions(CheckedPermissions):
     """
     The copyright, license and credits of an image.
     """
@@ -405,7 +407,7 @@ class ImageContentPermissions(BaseModel):
     """
 
 
-class ImageDisplayInfo(BaseModel):
+class ImageDisplayInfo(DataModel):
     """
     What a viewer needs to display an image (in a hydrated scene).
     """
@@ -423,7 +425,7 @@ class ImageDisplayInfo(BaseModel):
     storage: ImageStorage
 
 
-class ImageInfo(BaseModel):
+class ImageInfo(DataModel):
     """
     An image with its owner.
     """
@@ -454,7 +456,7 @@ class ImageInfo(BaseModel):
     """
 
 
-class ImageInfoResponse(BaseModel):
+class ImageInfoResponse(DataModel):
     """
     One page of a handle's images.
     """
@@ -484,7 +486,7 @@ class ImageInfoResult(ApiResult, ImageInfo):
     )
 
 
-class ImageStorage(BaseModel):
+class ImageStorage(DataModel):
     """
     Where an image's data is stored.
     """
@@ -499,7 +501,7 @@ class ImageStorage(BaseModel):
     """
 
 
-class ImageSummary(BaseModel):
+class ImageSummary(DataModel):
     """
     An image in a list (search results, a handle's images, the builtin backgrounds).
     """
@@ -527,7 +529,7 @@ class ImageSummary(BaseModel):
     storage: ImageStorage
 
 
-class ImageUpdate(BaseModel):
+class ImageUpdate(DataModel):
     """
     Changes to an image; absent fields are left alone.
     """
@@ -543,7 +545,7 @@ class ImageUpdate(BaseModel):
     permissions: ImageContentPermissions | None = None
 
 
-class ImageWwt(BaseModel):
+class ImageWwt(DataModel):
     """
     The WWT imageset parameters of an image (the fields of a WTML ImageSet; see the
     `wwt_data_formats` documentation).
@@ -576,7 +578,7 @@ class Result(RootModel[list[str]]):
     """
 
 
-class SceneAstroPix(BaseModel):
+class SceneAstroPix(DataModel):
     """
     The AstroPix (https://www.astropix.org/) image a scene is associated with.
     """
@@ -595,7 +597,7 @@ class SceneAstroPix(BaseModel):
     """
 
 
-class SceneContent(BaseModel):
+class SceneContent(DataModel):
     """
     The content of a new scene.
     """
@@ -610,7 +612,7 @@ class SceneContent(BaseModel):
     """
 
 
-class SceneContentHydrated(BaseModel):
+class SceneContentHydrated(DataModel):
     """
     The content of a scene, with the images' display information.
     """
@@ -626,7 +628,7 @@ class SceneContentHydrated(BaseModel):
     """
 
 
-class SceneContentUpdate(BaseModel):
+class SceneContentUpdate(DataModel):
     """
     Changes to a scene's content; absent fields are left alone.
     """
@@ -641,7 +643,7 @@ class SceneContentUpdate(BaseModel):
     """
 
 
-class SceneCountUpdateResponse(BaseModel):
+class SceneCountUpdateResponse(DataModel):
     """
     The reply of the like, unlike and impression endpoints.
     """
@@ -664,7 +666,7 @@ class SceneCountUpdateResponse(BaseModel):
     """
 
 
-class SceneHydrated(BaseModel):
+class SceneHydrated(DataModel):
     """
     A scene with its owner and the display information of its images, as timelines
     and `GET /scene/{id}` give it. The server also sends `outgoing_url` (a "see more"
@@ -733,7 +735,7 @@ class SceneHydratedResponse(ApiResult, SceneHydrated):
     )
 
 
-class SceneImageLayer(BaseModel):
+class SceneImageLayer(DataModel):
     """
     One image layer of a new scene.
     """
@@ -752,7 +754,7 @@ class SceneImageLayer(BaseModel):
     """
 
 
-class SceneImageLayerHydrated(BaseModel):
+class SceneImageLayerHydrated(DataModel):
     """
     One image layer of a scene, with the image's display information.
     """
@@ -768,7 +770,7 @@ class SceneImageLayerHydrated(BaseModel):
     """
 
 
-class SceneInfo(BaseModel):
+class SceneInfo(DataModel):
     """
     A scene in a handle's dashboard listing, with its statistics.
     """
@@ -811,7 +813,7 @@ class SceneInfo(BaseModel):
     """
 
 
-class SceneInfoResponse(BaseModel):
+class SceneInfoResponse(DataModel):
     """
     One page of a handle's scenes, with their statistics.
     """
@@ -831,7 +833,7 @@ class SceneInfoResponse(BaseModel):
     results: list[SceneInfo]
 
 
-class ScenePermissions(BaseModel):
+class ScenePermissions(DataModel):
     """
     The caller's permissions on a scene (advisory).
     """
@@ -860,7 +862,7 @@ class ScenePermissionsResponse(ApiResult, ScenePermissions):
     )
 
 
-class ScenePlace(BaseModel):
+class ScenePlace(DataModel):
     """
     The final camera position of a scene and its region of interest.
     """
@@ -891,7 +893,7 @@ class ScenePlace(BaseModel):
     """
 
 
-class ScenePreviews(BaseModel):
+class ScenePreviews(DataModel):
     """
     URLs of a scene's preview media.
     """
@@ -910,7 +912,7 @@ class ScenePreviews(BaseModel):
     """
 
 
-class SceneUpdate(BaseModel):
+class SceneUpdate(DataModel):
     """
     Changes to a scene; absent fields are left alone.
     """
@@ -936,7 +938,7 @@ class SceneUpdate(BaseModel):
     astropix: SceneAstroPix | None = None
 
 
-class TimelineResponse(BaseModel):
+class TimelineResponse(DataModel):
     """
     One page of a timeline (the home timeline or a handle's).
     """
