@@ -187,3 +187,14 @@ def test_json_schemas_stay_the_models() -> None:
     for mode in ("validation", "serialization"):
         schema = Item.model_json_schema(mode=mode)
         assert set(schema["properties"]) == {"_id", "note", "layers", "when"}, mode
+
+
+def test_underscore_wire_names_read_as_attributes() -> None:
+    from wwt_api_client.constellations.data import SceneInfo
+
+    info = SceneInfo.model_validate(
+        {"_id": "a" * 24, "creation_date": "x", "impressions": 1, "likes": 0, "clicks": None, "shares": 3, "text": "t", "published": True}
+    )
+    assert info._id == info.id == "a" * 24  # 0.7's attribute name, and the typed one
+    with pytest.raises(AttributeError):
+        info._nothing  # noqa: B018 - the lookup is the test

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any, Generic, Literal, Self, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Literal, Self, TypeVar, overload
 
 from pydantic import BaseModel, SerializationInfo, SerializerFunctionWrapHandler, model_serializer
 
@@ -54,6 +54,17 @@ class DataModel(BaseModel):
 
     def _built_by_user(self) -> None:
         """Checks of a model the user builds; never run for validated data. No-op here."""
+
+    if not TYPE_CHECKING:  # for type checkers, attributes stay the declared fields
+
+        def __getattr__(self, name: str) -> Any:
+            # 0.7 had attributes named like the wire (``SceneInfo._id``); a field named for
+            # Python (``id``) answers to its ``_`` wire name too
+            if name.startswith("_") and not name.startswith("__"):
+                for field_name, field in type(self).model_fields.items():
+                    if field.alias == name:
+                        return getattr(self, field_name)
+            return super().__getattr__(name)
 
     def _serialize(
         self, handler: SerializerFunctionWrapHandler, info: SerializationInfo
