@@ -87,6 +87,11 @@ def client_auth(scheme: SecurityScheme | None) -> ClientAuth:
                     "The OpenID Connect client to log in as; without one (and without ``token``) "
                     "requests go unauthenticated.",
                 ),
+                ClientArg(
+                    "client_secret",
+                    "str | None",
+                    "The secret of a confidential client (sent to the token endpoint only, never logged).",
+                ),
                 ClientArg("openid_url", "str | None", f"The provider's discovery document (or issuer); default ``{url}``."),
                 _TOKEN_CACHE,
                 ClientArg(

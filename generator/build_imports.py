@@ -54,8 +54,6 @@ def client_imports(
     if groups or "Any" in words:  # a group's held parameters, or a type
         names["typing"] = {"Any"}
     runtime = {"AsyncClient" if async_ else "SyncClient", "Call", "RequestOptions", "RetryPolicy", "DEFAULT_TOTAL_TIMEOUT"}
-    if groups:
-        runtime.add("AsyncCore" if async_ else "SyncCore")
     if any(op.body and op.body.kind == "json" and not op.body.required and not op.body.fields for op in operations):
         runtime.add("UNSET")
     if any(op.result for op in operations):

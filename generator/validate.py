@@ -391,7 +391,7 @@ def _arguments(doc: dict[str, Any], path: str, op: dict[str, Any]) -> dict[str, 
         flatten = op.get("x-specwright-flatten-body")
         if flatten:
             renames = flatten if isinstance(flatten, dict) else {}
-            schema = next(iter((_deref(doc, media.get("schema")) for media in (body.get("content") or {}).values() if isinstance(media, dict))), None)
+            schema = next(iter(_deref(doc, media.get("schema")) for media in (body.get("content") or {}).values() if isinstance(media, dict)), None)
             required = set((schema or {}).get("required") or ()) if isinstance(schema, dict) else set()
             for prop in ((schema or {}).get("properties") or {}) if isinstance(schema, dict) else {}:
                 out[snake(str(renames.get(prop) or prop))] = prop not in required

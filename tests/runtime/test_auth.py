@@ -869,3 +869,52 @@ class TestSecurity:
         mode.run(core.send(Call("GET", "/items", security=security, extra={"follow_redirects": True})))
         assert [r.url.path for r in rec.requests] == ["/v1/items", "/v1/items", "/v1/moved"]
         assert [bool(credentials_sent(r)) for r in rec.requests] == [sends] * 3
+
+
+# -- confidential clients and refresh answers ----------------------------------------------
+def _token_server(answers: list[dict[str, Any]], seen: list[httpx.Request]) -> httpx.MockTransport:
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.url.path == "/token":
+            return httpx.Response(200, json=answers.pop(0))
+        return httpx.Response(200, json={"ok": True})
+
+    return httpx.MockTransport(handle)
+
+
+@pytest.mark.parametrize("method", ["client_secret_basic", "client_secret_post"])
+def test_a_confidential_client_authenticates_at_the_token_endpoint(method: Any) -> None:
+    seen: list[httpx.Request] = []
+    grant = PasswordGrant("ann", "pw", client_id="cli")
+    auth = OAuth2Auth("https://id.test/token", grant, client_id="cli", client_secret="s e/cret", client_auth=method)
+    answers = [{"access_token": "a1", "token_type": "Bearer", "expires_in": 300}]
+    with httpx.Client(auth=auth, transport=_token_server(answers, seen)) as http:
+        http.get("https://api.test/x")
+    form = parse_qs(seen[0].content.decode())
+    if method == "client_secret_basic":
+        # RFC 6749 section 2.3.1: id and secret form-encoded, then base64, in the header; not in the form
+        assert seen[0].headers["Authorization"] == "Basic " + base64.b64encode(b"cli:s%20e%2Fcret").decode()
+        assert "client_secret" not in form and "client_id" not in form
+    else:
+        assert form["client_secret"] == ["s e/cret"] and form["client_id"] == ["cli"]
+        assert "Authorization" not in seen[0].headers
+    assert "s e/cret" not in repr(auth)
+
+
+def test_a_refresh_answer_without_a_refresh_token_keeps_the_old_one() -> None:
+    seen: list[httpx.Request] = []
+    answers = [
+        {"access_token": "a2", "token_type": "Bearer", "expires_in": 1},  # no new refresh token
+        {"access_token": "a3", "token_type": "Bearer", "expires_in": 300},
+    ]
+    auth = OAuth2Auth(
+        "https://id.test/token",
+        token=OAuth2Token("a1", expires_at=time.time() - 1, refresh_token="r1"),
+        client_id="cli",
+    )
+    with httpx.Client(auth=auth, transport=_token_server(answers, seen)) as http:
+        http.get("https://api.test/x")  # a1 expired: refreshed with r1, giving a2 (short-lived)
+        http.get("https://api.test/x")  # a2 within the leeway: refreshed with r1 again
+    refreshes = [parse_qs(r.content.decode()) for r in seen if r.url.path == "/token"]
+    assert [f["refresh_token"] for f in refreshes] == [["r1"], ["r1"]]
+    assert auth.token is not None and auth.token.access_token == "a3" and auth.token.refresh_token == "r1"

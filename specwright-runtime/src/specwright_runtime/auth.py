@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import dataclasses
 import hashlib
 import json
 import logging
@@ -24,6 +25,7 @@ from collections.abc import AsyncGenerator, Generator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Literal, Protocol
+from urllib.parse import quote
 
 import httpx
 import jwt
@@ -352,6 +354,10 @@ NEEDS_USER: Final = _NeedsUser()
 _Steps = Generator[httpx.Request | _NeedsUser, Any, None]
 
 
+#: How a confidential client authenticates at the token endpoint (OpenID Connect names).
+ClientAuthMethod = Literal["client_secret_post", "client_secret_basic"]
+
+
 class OAuth2Auth(httpx.Auth):
     """Bearer auth backed by an OAuth2 token endpoint.
 
@@ -385,17 +391,23 @@ class OAuth2Auth(httpx.Auth):
         cache: TokenCache | None = None,
         interactive: InteractiveLogin | None = None,
         client_id: str | None = None,
+        client_secret: str | None = None,
+        client_auth: ClientAuthMethod = "client_secret_post",
     ) -> None:
         self.token_url = token_url
         self._grant = grant
         self._interactive = interactive
+        # the confidential client's secret, added to its token requests (never to another client's)
+        self._own_client = (client_id or None, client_secret or None)
+        self.client_auth: ClientAuthMethod = client_auth
         # client_id, later the client of the last single-use grant: refresh tokens go with it
-        self._login_client: tuple[str | None, str | None] = (client_id or None, None)
+        self._login_client: tuple[str | None, str | None] = self._own_client
         self._cache = cache
         self._token = token if token is not None or cache is None else cache.load()
         self._leeway = leeway
         self._sync_lock = threading.Lock()
         self._async_lock: asyncio.Lock | None = None
+        self._refreshing_with: str | None = None  # the refresh token of the token request in flight
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(token_url={redact_url(self.token_url)!r}, token={'set' if self._token else None})"
@@ -423,7 +435,8 @@ class OAuth2Auth(httpx.Auth):
         refresh token, sent with that grant's client.
         """
         if grant is not None and getattr(grant, "single_use", False):
-            self._login_client = _client_of(grant)
+            client_id, secret = _client_of(grant)
+            self._login_client = (client_id, secret or (self._own_client[1] if client_id == self._own_client[0] else None))
             return
         self._grant = grant
 
@@ -454,18 +467,33 @@ class OAuth2Auth(httpx.Auth):
     # -- the token request -------------------------------------------------------------
     def build_token_request(self, grant: Grant | None = None) -> httpx.Request:
         """The POST that obtains a new token: with ``grant`` if given, else refresh token, else the grant."""
-        if grant is not None:
-            return httpx.Request("POST", self.token_url, data=grant.form(), headers={"Accept": "application/json"})
-        grant = self._grant
-        if self._token is not None and self._token.refresh_token:
-            grant = RefreshGrant(self._token.refresh_token, *self._refresh_client())
+        self._refreshing_with = None
+        if grant is None:
+            grant = self._grant
+            if self._token is not None and self._token.refresh_token:
+                grant = RefreshGrant(self._token.refresh_token, *self._refresh_client())
+                self._refreshing_with = self._token.refresh_token
         if grant is None:
             raise TokenEndpointError(
                 "no credentials to obtain a token", status_code=None, body=None, url=redact_url(self.token_url)
             )
-        return httpx.Request(
-            "POST", self.token_url, data=grant.form(), headers={"Accept": "application/json"}
-        )
+        return self._token_request(grant.form())
+
+    def _token_request(self, form: dict[str, str]) -> httpx.Request:
+        """A token request authenticating a confidential client (RFC 6749 section 2.3.1).
+
+        The configured client's secret is added to its own requests; with ``client_secret_basic``
+        the id and secret go in an ``Authorization: Basic`` header instead of the form.
+        """
+        client_id, secret = self._own_client
+        if secret and form.get("client_id") == client_id and "client_secret" not in form:
+            form = {**form, "client_secret": secret}
+        headers = {"Accept": "application/json"}
+        if self.client_auth == "client_secret_basic" and form.get("client_secret") and form.get("client_id"):
+            form = dict(form)
+            pair = f"{quote(form.pop('client_id'), safe='')}:{quote(form.pop('client_secret'), safe='')}"
+            headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode("ascii")
+        return httpx.Request("POST", self.token_url, data=form, headers=headers)
 
     def accept_token_response(self, response: httpx.Response) -> OAuth2Token:
         """Store the token from a (read) token endpoint response, or raise."""
@@ -482,6 +510,10 @@ class OAuth2Auth(httpx.Auth):
             token = OAuth2Token.from_payload(body)
         except ValueError as exc:
             raise TokenEndpointError(str(exc), status_code=response.status_code, body=body, url=url) from None
+        if token.refresh_token is None and self._refreshing_with:
+            # no new refresh token in a refresh's answer: the one used stays valid (RFC 6749 section 6)
+            token = dataclasses.replace(token, refresh_token=self._refreshing_with)
+        self._refreshing_with = None
         self._token = token
         if self._cache is not None:
             self._cache.save(token)

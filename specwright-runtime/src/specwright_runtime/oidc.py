@@ -78,6 +78,7 @@ class ProviderMetadata:
     scopes_supported: tuple[str, ...] = ()
     grant_types_supported: tuple[str, ...] = ()
     code_challenge_methods_supported: tuple[str, ...] = ()
+    token_endpoint_auth_methods_supported: tuple[str, ...] = ()
 
     @classmethod
     def from_document(cls, document: Any, *, url: str, check_issuer: bool = True) -> ProviderMetadata:
@@ -120,6 +121,7 @@ class ProviderMetadata:
             scopes_supported=names("scopes_supported"),
             grant_types_supported=names("grant_types_supported"),
             code_challenge_methods_supported=names("code_challenge_methods_supported"),
+            token_endpoint_auth_methods_supported=names("token_endpoint_auth_methods_supported"),
         )
 
 

@@ -26,6 +26,9 @@ from .redact import redact_url
 class OpenIDConnectAuth(OAuth2Auth):
     """Bearer auth whose endpoints come from ``discovery`` (an issuer or its discovery URL).
 
+    A confidential client also gives its ``client_secret``: sent to the token endpoint only,
+    as the provider's discovery document prefers (HTTP basic unless only the form is offered).
+
     With a ``client_id``, a request that finds no usable token (none cached, none to refresh)
     logs the user in through their browser (authorization code + PKCE, loopback redirect);
     ``core.login(auth)`` does it up front, ``core.device_login(auth)`` without a local
@@ -37,6 +40,7 @@ class OpenIDConnectAuth(OAuth2Auth):
         discovery: str,
         client_id: str | None = None,
         *,
+        client_secret: str | None = None,
         scope: str = "openid",
         token: OAuth2Token | None = None,
         cache: TokenCache | None = None,
@@ -45,7 +49,7 @@ class OpenIDConnectAuth(OAuth2Auth):
         login_timeout: float = 300.0,
         leeway: float = 30.0,
     ) -> None:
-        super().__init__("", token=token, cache=cache, leeway=leeway, client_id=client_id)
+        super().__init__("", token=token, cache=cache, leeway=leeway, client_id=client_id, client_secret=client_secret)
         self.discovery = discovery
         self.client_id = client_id
         self.scope = scope
@@ -72,6 +76,10 @@ class OpenIDConnectAuth(OAuth2Auth):
             if self._provider is None:
                 self._provider = discover(self.discovery)
                 self.token_url = self._provider.token_endpoint
+                methods = self._provider.token_endpoint_auth_methods_supported
+                # the discovery default is client_secret_basic (OpenID Connect Discovery 1.0, section 3)
+                only_post = "client_secret_post" in methods and "client_secret_basic" not in methods
+                self.client_auth = "client_secret_post" if only_post else "client_secret_basic"
             return self._provider
 
     def build_token_request(self, grant: Grant | None = None) -> httpx.Request:

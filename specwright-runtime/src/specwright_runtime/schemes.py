@@ -89,7 +89,7 @@ class OAuth2Scheme:
 class OpenIDConnectScheme:
     """An OpenID Connect provider.
 
-    Credentials: ``client_id``, ``openid_url`` (overrides the spec's), ``token``,
+    Credentials: ``client_id``, ``client_secret`` (a confidential client), ``openid_url`` (overrides the spec's), ``token``,
     ``token_cache`` (a file), ``token_cache_name`` (without ``token_cache``: the user's cache
     for this name, provider, client and scope, see :meth:`TokenCache.for_login`),
     ``open_browser``.
@@ -109,6 +109,7 @@ class OpenIDConnectScheme:
         return OpenIDConnectAuth(
             provider,
             client_id,
+            client_secret=credentials.get("client_secret"),
             scope=self.scope,
             token=_token(credentials),
             cache=cache,

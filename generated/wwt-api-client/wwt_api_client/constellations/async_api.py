@@ -11,7 +11,6 @@ import httpx
 from specwright_runtime import (
     apaginate,
     AsyncClient,
-    AsyncCore,
     AsyncOpenIDConnectMethods,
     Call,
     check_argument,
@@ -55,6 +54,8 @@ class AsyncConstellationsApi(AsyncClient, TokenMethods, AsyncOpenIDConnectMethod
         token: A bearer token to send with every request.
         client_id: The OpenID Connect client to log in as; without one (and without ``token``)
             requests go unauthenticated.
+        client_secret: The secret of a confidential client (sent to the token endpoint only, never
+            logged).
         openid_url: The provider's discovery document (or issuer); default
             ``https://worldwidetelescope.org/auth/realms/constellations/.well-known/openid-
             configuration``.
@@ -79,6 +80,7 @@ class AsyncConstellationsApi(AsyncClient, TokenMethods, AsyncOpenIDConnectMethod
         *,
         token: str | None = None,
         client_id: str | None = None,
+        client_secret: str | None = None,
         openid_url: str | None = None,
         token_cache: str | os.PathLike[str] | None = None,
         token_cache_name: str | None = None,
@@ -96,6 +98,7 @@ class AsyncConstellationsApi(AsyncClient, TokenMethods, AsyncOpenIDConnectMethod
             credentials={
                 "token": token,
                 "client_id": client_id,
+                "client_secret": client_secret,
                 "openid_url": openid_url,
                 "token_cache": token_cache,
                 "token_cache_name": token_cache_name,

@@ -31,6 +31,8 @@ class AsyncCxClient(AsyncConstellationsApi):
             :meth:`ClientConfig.new_default` (environment variables, else production).
         oidcc_cache_identifier: The token cache's name; ``None`` keeps tokens in memory only.
         token: A bearer token to use instead of logging in.
+        client_secret: For a confidential client (the public ``automation`` and ``cli-tool``
+            clients have none): sent to the token endpoint only.
         open_browser: Called with the login page's URL (default: print it and open it with
             :mod:`webbrowser`, which honours ``$BROWSER``).
         timeout, total_timeout, retry, headers, transport, auth: as for
@@ -43,6 +45,7 @@ class AsyncCxClient(AsyncConstellationsApi):
         oidcc_cache_identifier: str | None = "wwt_api_client",
         *,
         token: str | None = None,
+        client_secret: str | None = None,
         open_browser: Callable[[str], object] | None = None,
         auth: httpx.Auth | None = None,
         timeout: float | httpx.Timeout | None = None,
@@ -56,6 +59,7 @@ class AsyncCxClient(AsyncConstellationsApi):
             self._config.api_url,
             token=token,
             client_id=self._config.client_id,
+            client_secret=client_secret,
             openid_url=self._config.id_provider_url,
             token_cache_name=oidcc_cache_identifier,
             open_browser=open_browser,

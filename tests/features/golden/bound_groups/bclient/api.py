@@ -18,7 +18,6 @@ from specwright_runtime import (
     RequestOptions,
     RetryPolicy,
     SyncClient,
-    SyncCore,
 )
 
 from . import models as models

@@ -11,7 +11,6 @@ import httpx
 from specwright_runtime import (
     apaginate,
     AsyncClient,
-    AsyncCore,
     Call,
     check_argument,
     DEFAULT_TOTAL_TIMEOUT,

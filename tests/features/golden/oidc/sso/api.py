@@ -41,6 +41,8 @@ class SsoApi(SyncClient, TokenMethods, OpenIDConnectMethods):
         token: A bearer token to send with every request.
         client_id: The OpenID Connect client to log in as; without one (and without ``token``)
             requests go unauthenticated.
+        client_secret: The secret of a confidential client (sent to the token endpoint only, never
+            logged).
         openid_url: The provider's discovery document (or issuer); default
             ``https://id.example.com/realms/demo/.well-known/openid-configuration``.
         token_cache: A file to keep the login's token in between runs (JSON, mode 0600; never the
@@ -64,6 +66,7 @@ class SsoApi(SyncClient, TokenMethods, OpenIDConnectMethods):
         *,
         token: str | None = None,
         client_id: str | None = None,
+        client_secret: str | None = None,
         openid_url: str | None = None,
         token_cache: str | os.PathLike[str] | None = None,
         token_cache_name: str | None = None,
@@ -81,6 +84,7 @@ class SsoApi(SyncClient, TokenMethods, OpenIDConnectMethods):
             credentials={
                 "token": token,
                 "client_id": client_id,
+                "client_secret": client_secret,
                 "openid_url": openid_url,
                 "token_cache": token_cache,
                 "token_cache_name": token_cache_name,
