@@ -40,6 +40,7 @@ class PackageConfig:
     api_class: str = ""
     models_module: str = "models"
     errors_module: str = "errors"
+    api_module: str = "api"  # the low-level client module (and ``async_<api_module>``)
     errors: ErrorNames = field(default_factory=lambda: default_errors("Api"))
     http_kwargs: bool = False  # every method takes ``**kwargs`` for the httpx request
     module_functions: bool = False  # ``connect()`` + one module-level function per operation
@@ -107,6 +108,7 @@ def package_config(key: str, spec: Path, raw: dict[str, Any]) -> PackageConfig:
         api_class=str(raw.get("api_class") or f"{prefix}Api"),
         models_module=str(raw.get("models_module", "models")),
         errors_module=str(raw.get("errors_module", "errors")),
+        api_module=str(raw.get("api_module", "api")),
         errors=errors,
         http_kwargs=bool(raw.get("http_kwargs", False)),
         module_functions=bool(raw.get("module_functions", False)),

@@ -30,6 +30,7 @@ class LoadedSpec:
     document: dict[str, Any]
     sha256: str
     origins: dict[str, tuple[str, str]] = field(default_factory=dict)  # bundled ptr -> (file, ptr)
+    parts: dict[str, LoadedSpec] = field(default_factory=dict)  # companion documents, by the name the spec uses
 
     def locate(self, ptr: str) -> tuple[str, str]:
         """The file and pointer where bundled pointer ``ptr`` was written."""
@@ -131,7 +132,16 @@ def load_spec(path: str | Path, root: Path | None = None) -> LoadedSpec:
     digest = hashlib.sha256(raw)
     for extra in sorted(bundler.files):
         digest.update(extra.read_bytes())
-    return LoadedSpec(spec_path, display, bundled, digest.hexdigest(), bundler.origins)
+    parts = {name: load_spec(spec_path.parent / name, root) for name in companion_documents(bundled)}
+    return LoadedSpec(spec_path, display, bundled, digest.hexdigest(), bundler.origins, parts)
+
+
+def companion_documents(document: dict[str, Any]) -> list[str]:
+    """Documents a spec names beside itself: the ``document`` of each ``x-specwright-resources``
+    group (an OpenAPI document with that group's real paths), relative to the spec's folder."""
+    groups = (document.get("x-specwright-resources") or {}).get("groups") if isinstance(document.get("x-specwright-resources"), dict) else None
+    names = {g["document"] for g in (groups or {}).values() if isinstance(g, dict) and isinstance(g.get("document"), str)}
+    return sorted(names)
 
 
 def _display(path: Path, root: Path | None) -> str:

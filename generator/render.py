@@ -200,6 +200,8 @@ def template_files(templates: Path, cfg: PackageConfig) -> list[TemplateFile]:
                 files.append(TemplateFile(name, f"{prefix}{sync_name}", mode="unasync"))
         elif filename.startswith(TWIN_PREFIX):
             plain = filename[len(TWIN_PREFIX):]
+            if plain == "api.py":
+                plain = f"{cfg.api_module}.py"
             files.append(TemplateFile(name, f"{prefix}{plain}"))
             files.append(TemplateFile(name, f"{prefix}async_{plain}", async_=True))
         else:
@@ -271,7 +273,7 @@ def package_exports(modules: dict[str, str], cfg: PackageConfig) -> PackageExpor
     for path, text in sorted(modules.items()):
         if not (path.startswith(pkg_dir + "/") and path.endswith(".py")):
             continue
-        module = path[len(pkg_dir) + 1 : -len(".py")].replace("/", ".")
+        module = path[len(pkg_dir) + 1 : -len(".py")].replace("/", ".").removesuffix(".__init__")
         listed = module_all(text, path)
         if listed is not None and module != "__init__":
             names.setdefault(module, set()).update(listed)

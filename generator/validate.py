@@ -355,6 +355,9 @@ def _resource_rules(spec: LoadedSpec, top_level: set[str]) -> Iterator[Diagnosti
                 spec, [*where, "url" if isinstance(url, str) else "variables"], "server-variable-exists",
                 f"no value for {', '.join(missing)} in the server URL {template!r}: declare it in servers[0].variables or here",
             )
+        document = group.get("document")
+        if isinstance(document, str) and document in spec.parts:
+            yield from _document_rules(spec, spec.parts[document], where, group.get("services") or {})
         for service, path in (group.get("services") or {}).items():
             if service in RESOURCE_GROUP_ATTRIBUTES:
                 yield _diag(spec, [*where, "services", service], "group-name-free", f"service name {service!r} is taken")
@@ -363,6 +366,33 @@ def _resource_rules(spec: LoadedSpec, top_level: set[str]) -> Iterator[Diagnosti
                     spec, [*where, "services", service], "resource-path-relative",
                     "a service path is relative to its group's server URL: no leading '/', scheme or '//'",
                 )
+
+
+def _document_rules(
+    spec: LoadedSpec, part: LoadedSpec, where: list[object], services: dict[str, Any]
+) -> Iterator[Diagnostic]:
+    """A resource group's ``document``: valid on its own, and its services are the group's.
+
+    Each service is a path item ``/<service path>`` marked ``x-specwright-service: <name>``.
+    """
+    yield from validate(part)
+    marked = {
+        str(item["x-specwright-service"]): path
+        for path, item in (part.document.get("paths") or {}).items()
+        if isinstance(item, dict) and isinstance(item.get("x-specwright-service"), str)
+    }
+    for name, path in services.items():
+        if marked.get(name) != "/" + str(path):
+            found = f"at {marked[name]!r}" if name in marked else "nowhere"
+            yield _diag(
+                spec, [*where, "services", name], "resource-document-agrees",
+                f"{part.display_path} has service {name!r} {found}, not at '/{path}'",
+            )
+    for name in sorted(set(marked) - set(services)):
+        yield _diag(
+            spec, [*where, "services"], "resource-document-agrees",
+            f"{part.display_path} has service {name!r} ({marked[name]}), which this group does not list",
+        )
 
 
 def _deref(doc: dict[str, Any], node: Any) -> Any:
