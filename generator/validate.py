@@ -373,14 +373,15 @@ def _document_rules(
 ) -> Iterator[Diagnostic]:
     """A resource group's ``document``: valid on its own, and its services are the group's.
 
-    Each service is a path item ``/<service path>`` marked ``x-specwright-service: <name>``.
+    Each service is a path item ``/<service path>`` marked ``x-specwright-service: <name>`` (a
+    list where services share a path).
     """
     yield from validate(part)
-    marked = {
-        str(item["x-specwright-service"]): path
-        for path, item in (part.document.get("paths") or {}).items()
-        if isinstance(item, dict) and isinstance(item.get("x-specwright-service"), str)
-    }
+    marked: dict[str, str] = {}
+    for path, item in (part.document.get("paths") or {}).items():
+        names = item.get("x-specwright-service") if isinstance(item, dict) else None
+        for name in [names] if isinstance(names, str) else names if isinstance(names, list) else []:
+            marked[str(name)] = path  # a list: services sharing one path
     for name, path in services.items():
         if marked.get(name) != "/" + str(path):
             found = f"at {marked[name]!r}" if name in marked else "nowhere"
