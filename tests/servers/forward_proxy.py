@@ -1,8 +1,8 @@
 """A plain HTTP forward proxy on 127.0.0.1, for clients reached through ``HTTP_PROXY``.
 
 A client configured with ``HTTP_PROXY=http://127.0.0.1:<port>`` sends it absolute-form
-requests (``GET http://membership.api.test/address/ HTTP/1.1``); ``route(host)`` names the
-upstream base URL each host is served from (a stand-in server or a Prism mock). Every
+requests (``GET http://membership.api.test/address/ HTTP/1.1``); ``route(url)`` gives the
+upstream URL each one is served from (a stand-in server or a Prism mock). Every
 request is kept in ``seen`` as (method, absolute URL, headers), so tests can check what a
 client sent through the proxy. Only ``http://`` targets (no CONNECT tunnels).
 """
@@ -14,7 +14,6 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Self
-from urllib.parse import urlsplit
 
 import httpx
 
@@ -22,7 +21,7 @@ HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "proxy-authorizati
 
 
 class ForwardProxy:
-    """Forwards each request to ``route(host) + path``; use it as a context manager."""
+    """Forwards each request to ``route(absolute URL)``; use it as a context manager."""
 
     def __init__(self, route: Callable[[str], str]) -> None:
         self.route = route
@@ -37,12 +36,11 @@ class ForwardProxy:
                 pass
 
             def _forward(self) -> None:
-                target = urlsplit(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
                 owner.seen.append((self.command, self.path, dict(headers)))
-                url = owner.route(target.hostname or "") + target.path + (f"?{target.query}" if target.query else "")
+                url = owner.route(self.path)
                 answer = owner._upstream.request(self.command, url, headers=headers, content=body)
                 data = b"" if self.command == "HEAD" else answer.content
                 self.send_response(answer.status_code)
