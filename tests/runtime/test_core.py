@@ -182,6 +182,26 @@ class TestStatusErrors:
             core.send(Call("GET", "/x"), stream=True)
         assert caught.value.response_body == {"detail": "denied"}
 
+    @pytest.mark.parametrize("status", [302, 400, 404, 500])
+    def test_returned_when_not_raising(self, mode: Mode, recorder: Any, status: int) -> None:
+        mode.sleeps  # noqa: B018 - record any backoff instead of sleeping
+        rec = recorder(json_reply(status, {"detail": "no"}, headers={"Location": "/elsewhere"}))
+        core = mode.core(rec, retry=RetryPolicy.disabled())
+        response = mode.run(core.send(Call("GET", "/x"), raise_for_status=False))
+        assert response.status_code == status
+        assert response.json() == {"detail": "no"}  # the body is read
+        assert rec.calls == 1  # a redirect is returned, not followed
+
+    def test_not_raising_still_retries(self, mode: Mode, recorder: Any) -> None:
+        mode.sleeps  # noqa: B018 - record the backoff instead of sleeping
+        rec = recorder(503, 429, json_reply(503, {"detail": "busy"}))
+        response = mode.run(mode.core(rec).send(Call("GET", "/x"), raise_for_status=False))
+        assert (rec.calls, response.status_code, response.json()) == (3, 503, {"detail": "busy"})
+
+    def test_not_raising_still_raises_transport_failures(self, make_core: MakeCore, recorder: Any) -> None:
+        with pytest.raises(SpecwrightError):
+            make_core(recorder(httpx.ConnectError)).send(Call("GET", "/x"), raise_for_status=False)
+
 
 # -- transport failures -------------------------------------------------------------------
 

@@ -166,8 +166,13 @@ class SyncCore(_CoreBase):
     def close(self) -> None:
         self.http.close()
 
-    def send(self, call: Call, *, stream: bool = False) -> httpx.Response:
-        """Send with retries; raise the package's error for failures and error statuses."""
+    def send(self, call: Call, *, stream: bool = False, raise_for_status: bool = True) -> httpx.Response:
+        """Send with retries; raise the package's error for failures and error statuses.
+
+        With ``raise_for_status=False`` an answer with a status of 300 or more is returned
+        (its body read) instead of raised, after the same retries; failures to get an answer
+        still raise.
+        """
         request = self.build(self.http, call)
         send_options = self.send_options(call, request)
         follow = bool(call.extra.get("follow_redirects", False))
@@ -200,7 +205,7 @@ class SyncCore(_CoreBase):
                     raise self.transport_failure(request, exc) from exc
                 time.sleep(tries.delay)
                 continue
-            if response.status_code >= 300:  # redirects are not followed unless asked for
+            if raise_for_status and response.status_code >= 300:  # redirects are not followed unless asked for
                 raise self.status_failure(request, response)
             return response
 
@@ -286,8 +291,8 @@ class AsyncCore(_CoreBase):
     async def close(self) -> None:
         await self.http.aclose()
 
-    async def send(self, call: Call, *, stream: bool = False) -> httpx.Response:
-        """Send with retries; raise the package's error for failures and error statuses."""
+    async def send(self, call: Call, *, stream: bool = False, raise_for_status: bool = True) -> httpx.Response:
+        """Async twin of :meth:`SyncCore.send`."""
         request = self.build(self.http, call)
         send_options = self.send_options(call, request)
         follow = bool(call.extra.get("follow_redirects", False))
@@ -320,7 +325,7 @@ class AsyncCore(_CoreBase):
                     raise self.transport_failure(request, exc) from exc
                 await asyncio.sleep(tries.delay)
                 continue
-            if response.status_code >= 300:  # redirects are not followed unless asked for
+            if raise_for_status and response.status_code >= 300:  # redirects are not followed unless asked for
                 raise self.status_failure(request, response)
             return response
 
