@@ -18,14 +18,14 @@ from cloudcix.auth import get_admin_token, get_token
 from cloudcix.exceptions import CloudCIXAPIError, CloudCIXAuthException
 from cloudcix.transport import aclose_http, close_http, configure_http
 from cloudcix_servers import ADDRESSES, API_KEY, ASSETS, EMAIL, PASSWORD, TOKEN, CloudCIXServer
-from servers.forward_proxy import ForwardProxy
+from servers.forward_proxy import ForwardProxy, to_server
 
 PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
 
 
 @pytest.fixture
 def through_proxy(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[CloudCIXServer, ForwardProxy]]:
-    with CloudCIXServer() as server, ForwardProxy(lambda host: f"http://127.0.0.1:{server.port}") as proxy:
+    with CloudCIXServer() as server, ForwardProxy(to_server(f"http://127.0.0.1:{server.port}")) as proxy:
         for name in PROXY_VARIABLES:
             monkeypatch.delenv(name, raising=False)
             monkeypatch.delenv(name.lower(), raising=False)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Self
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -32,7 +33,7 @@ class ForwardProxy:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+            def log_message(self, format: str, *args: Any) -> None:
                 pass
 
             def _forward(self) -> None:
@@ -69,3 +70,13 @@ class ForwardProxy:
         self._server.server_close()
         self._thread.join()
         self._upstream.close()
+
+
+def to_server(base: str) -> Callable[[str], str]:
+    """A route sending every request to the same path and query on ``base`` (one upstream server)."""
+
+    def route(url: str) -> str:
+        target = urlsplit(url)
+        return base + target.path + (f"?{target.query}" if target.query else "")
+
+    return route

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from specwright_runtime import ErrorInfo, FailureKind, SpecwrightError, StatusError
 
 __all__ = [
@@ -12,6 +14,9 @@ __all__ = [
     "CloudCIXConnectionError",
     "CloudCIXTimeoutError",
     "CloudCIXResponseError",
+    "CloudCIXAuthException",
+    "ImproperlyConfiguredException",
+    "MissingClientKeywordArgumentException",
     "error_from_info",
 ]
 
@@ -38,6 +43,55 @@ class CloudCIXAPIError(CloudCIXError, StatusError):
 
 class CloudCIXAuthenticationError(CloudCIXAPIError):
     """Credentials were refused (401, 403, or a failed login at the token endpoint)."""
+
+
+# The three exceptions of cloudcix 5.0.11, with its attributes, messages and reprs; they now
+# also belong to this package's hierarchy, so ``except CloudCIXError`` catches every failure.
+class CloudCIXAuthException(CloudCIXAuthenticationError):
+    """The login (``POST auth/login/``) answered 400: ``error_code`` and ``detail`` say why."""
+
+    def __init__(
+        self,
+        error_code: Any,
+        detail: Any,
+        *,
+        status_code: int = 400,
+        response_body: Any | None = None,
+        info: ErrorInfo | None = None,
+    ) -> None:
+        super().__init__(
+            status_code, f"{error_code}: {detail}", response_body=response_body, info=info
+        )
+        self.args = (error_code, detail)  # as in 5.0.11
+        self.error_code = error_code
+        self.detail = detail
+
+    def __str__(self) -> str:
+        return f"{self.error_code}: {self.detail}"
+
+    def __repr__(self) -> str:
+        return f"<CloudCIXAuthException [{self.error_code}]>"
+
+
+class ImproperlyConfiguredException(CloudCIXError):
+    """The settings are missing or invalid (raised when they are first needed)."""
+
+
+class MissingClientKeywordArgumentException(CloudCIXError):
+    """A path placeholder of a ``Client``'s service (``{address_id}``) was not given as a keyword."""
+
+    def __init__(self, name: str, cli: Any) -> None:
+        message = f'The "{name}" keyword argument is required by {cli!r}'
+        super().__init__(message)
+        self.args = (name, cli)  # as in 5.0.11
+        self.name = name
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        return f"<MissingClientKeywordArgument [{self.name}]>"
 
 
 def error_from_info(info: ErrorInfo) -> Exception:
