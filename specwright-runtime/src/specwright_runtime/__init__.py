@@ -31,7 +31,17 @@ from .device import DeviceAuthorization, show_device_code
 from .downloads import Progress
 from .errors import ErrorFactory, ErrorInfo, FailureKind, SpecwrightError, StatusError
 from .files import write_private
-from .named import Backoff, await_status, children_of, field_of, find_named, name_of, require_named, wait_for_status
+from .named import (
+    Backoff,
+    await_status,
+    children_of,
+    field_of,
+    find_named,
+    name_of,
+    require_named,
+    require_value,
+    wait_for_status,
+)
 from .oidc_auth import OpenIDConnectAuth
 from .paging import CursorPaging, LinkPaging, OffsetPaging, PageNumberPaging, Paging, apaginate, paginate, select
 from .redact import redact_url
@@ -106,6 +116,7 @@ __all__ = [
     "paginate",
     "redact_url",
     "require_named",
+    "require_value",
     "select",
     "server_url",
     "show_device_code",

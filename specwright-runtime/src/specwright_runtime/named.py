@@ -33,6 +33,7 @@ __all__ = [
     "find_named",
     "name_of",
     "require_named",
+    "require_value",
     "wait_for_status",
 ]
 
@@ -79,6 +80,13 @@ def require_named(
         message = f"no {what} with {field} {name!r} in {where}"
         raise error_factory(ErrorInfo(kind=FailureKind.NOT_FOUND, message=message, method="GET", url=where))
     return found
+
+
+def require_value(value: _T | None, *, message: str, where: str, error_factory: ErrorFactory) -> _T:
+    """``value``, or the package's error (kind ``not_found``) with ``message`` when it is ``None``."""
+    if value is None:
+        raise error_factory(ErrorInfo(kind=FailureKind.NOT_FOUND, message=message, method="GET", url=where))
+    return value
 
 
 def name_of(obj: Any, field: str) -> str:
