@@ -21,12 +21,12 @@ import httpx
 import pytest
 import spacestudio
 import yaml
-from servers.spacestudio_server import CLIENT_ID, MISSIONS, USER_ID, SpacestudioService
+from servers.spacestudio_server import CLIENT_ID, TOKEN_PATH, USER_ID, SpacestudioService
 from specwright_runtime import Backoff
 
-from conftest import API, AUTH_URL
-
 SPEC = Path(__file__).resolve().parents[2] / "specs" / "spacestudio.yaml"
+API = "https://api.test"  # the stand-in's API root and, on the same host, its token endpoint
+AUTH_URL = API + TOKEN_PATH
 GROUPS = ("constellation", "simulation", "deployment", "parametric_study", "formation_flying", "inspection")
 USER = f"/exoops/users/{USER_ID}"
 FAST = Backoff(first=0.001, factor=1, maximum=0.001)
