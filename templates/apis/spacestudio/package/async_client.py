@@ -64,7 +64,9 @@ class AsyncClient(AsyncSpacestudioApi):
     ) -> None:
         client_id = client_id if client_id is not None else os.environ.get("CLIENT_ID")
         if not client_id:
-            raise ValueError("no client_id: pass client_id= or set the CLIENT_ID environment variable")
+            raise ValueError(
+                "no client_id: pass client_id= or set the CLIENT_ID environment variable"
+            )
         if not url:
             raise ValueError("no url: pass the API root Exotrail gave you (LOG_BASE_URL)")
         super().__init__(
@@ -123,5 +125,10 @@ class AsyncClient(AsyncSpacestudioApi):
             await self.connect()
         return self
 
-    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         await self.close()

@@ -15,7 +15,12 @@ from specwright_runtime import Progress
 
 from spacestudio.default_client import default_client
 
-__all__ = ["formatted_size", "get_csv_as_json_object", "save_csv_file_to_disk", "save_json_file_to_disk"]
+__all__ = [
+    "formatted_size",
+    "get_csv_as_json_object",
+    "save_csv_file_to_disk",
+    "save_json_file_to_disk",
+]
 
 _UNITS = ("B", "KB", "MB", "GB")
 
@@ -31,22 +36,38 @@ def formatted_size(size_in_bytes: float) -> str:
 
 
 def save_csv_file_to_disk(
-    filename: str, path: str | os.PathLike[str], *, overwrite: bool = True, progress: Progress | bool = False
+    filename: str,
+    path: str | os.PathLike[str],
+    *,
+    overwrite: bool = True,
+    progress: Progress | bool = False,
 ) -> Path:
     """Download GridFS file ``filename`` as CSV to ``path`` (a file path); returns it."""
     target = Path(path)
     return default_client().gridfs.download_csv_file_to_file(
-        filename, directory=target.parent, filename=target.name, overwrite=overwrite, progress=progress
+        filename,
+        directory=target.parent,
+        filename=target.name,
+        overwrite=overwrite,
+        progress=progress,
     )
 
 
 def save_json_file_to_disk(
-    filename: str, path: str | os.PathLike[str], *, overwrite: bool = True, progress: Progress | bool = False
+    filename: str,
+    path: str | os.PathLike[str],
+    *,
+    overwrite: bool = True,
+    progress: Progress | bool = False,
 ) -> Path:
     """Download GridFS file ``filename`` as JSON to ``path`` (a file path); returns it."""
     target = Path(path)
     return default_client().gridfs.download_json_file_to_file(
-        filename, directory=target.parent, filename=target.name, overwrite=overwrite, progress=progress
+        filename,
+        directory=target.parent,
+        filename=target.name,
+        overwrite=overwrite,
+        progress=progress,
     )
 
 
