@@ -7,6 +7,8 @@ from typing import Any
 from .build_auth import client_auth, primary_scheme
 from .build_groups import client_groups, module_function_names
 from .build_imports import client_imports, function_module_imports
+from .build_named import client_imports as with_named_imports
+from .build_named import global_keys, held_params, hold_globals, named_modules, named_resources
 from .datamodels import model_index
 from .ir import (
     Api,
@@ -42,6 +44,7 @@ def build_api(spec: LoadedSpec, models_code: str) -> Api:
     ops = tuple(
         _operation(mapper, doc, path, method, op, default_security) for path, method, op in operations(doc)
     )
+    ops = hold_globals(ops, global_keys(doc))
     info = doc.get("info") or {}
     servers = doc.get("servers") or [{}]
     schemes = _schemes(doc)
@@ -49,6 +52,8 @@ def build_api(spec: LoadedSpec, models_code: str) -> Api:
     auth = client_auth(primary)
     group_settings = _group_settings(doc)
     groups = client_groups(ops, group_settings)
+    named = named_resources(doc, ops, groups)
+    held = held_params(ops)
     variables = _server_variables(servers[0])
     resources = _resource_groups(doc)
     server_urls = bool(variables) or any(g.url or g.variables for g in resources)
@@ -69,10 +74,17 @@ def build_api(spec: LoadedSpec, models_code: str) -> Api:
         primary_scheme=primary,
         auth=auth,
         client_groups=groups,
-        client_imports=client_imports(ops, auth, groups, server_urls=server_urls, async_=False),
-        async_client_imports=client_imports(ops, auth, groups, server_urls=server_urls, async_=True),
+        client_imports=with_named_imports(
+            client_imports(ops, auth, groups, server_urls=server_urls, async_=False), named, bool(held), async_=False
+        ),
+        async_client_imports=with_named_imports(
+            client_imports(ops, auth, groups, server_urls=server_urls, async_=True), named, bool(held), async_=True
+        ),
         module_functions=module_function_names(ops),
         function_imports=function_module_imports(ops),
+        held_params=held,
+        named=named,
+        named_modules=named_modules(named, groups),
         models_code=models_code,
         spec_path=spec.display_path,
         spec_hash=spec.sha256,

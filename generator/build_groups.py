@@ -8,7 +8,7 @@ from .ir import Group, GroupSettings, Operation, Param
 from .naming import pascal
 
 #: Names of the default-client module itself; operations of these names get no function there.
-DEFAULT_CLIENT_NAMES = frozenset({"connect", "default_client", "disconnect", "NotConnectedError"})
+DEFAULT_CLIENT_NAMES = frozenset({"connect", "default_client", "disconnect", "set_default_client", "NotConnectedError"})
 
 
 def client_groups(operations: Sequence[Operation], settings: Sequence[GroupSettings]) -> tuple[Group, ...]:

@@ -47,6 +47,7 @@ class Param:
     deprecated: bool = False
     explode: bool = True  # False: a list is sent as one comma-separated value
     checks: tuple[tuple[str, object], ...] = ()  # schema constraints checked before sending (``minimum``...)
+    held: bool = False  # ``x-speakeasy-globals``: the client holds the value; methods do not take it
 
 
 @dataclass(frozen=True)
@@ -151,7 +152,7 @@ class Operation:
     def positional(self) -> tuple[Param, ...]:
         """Path parameters in path order, then those ``x-specwright-positional`` names, in its order."""
         listed = {p.py_name: p for p in self.arguments if p.py_name in self.positional_names}
-        lead = tuple(p for p in self.path_params if p.py_name not in listed)
+        lead = tuple(p for p in self.path_params if p.py_name not in listed and not p.held)
         return lead + tuple(listed[n] for n in self.positional_names if n in listed)
 
     @property
@@ -160,6 +161,11 @@ class Operation:
         taken = {p.py_name for p in self.positional}
         rest = [p for p in self.arguments if p.location != "path" and p.py_name not in taken]
         return tuple(sorted(rest, key=lambda p: not p.required))
+
+    @property
+    def held_params(self) -> tuple[Param, ...]:
+        """Path parameters whose value the client holds (``x-speakeasy-globals``)."""
+        return tuple(p for p in self.params if p.held)
 
     @property
     def body_positional(self) -> bool:
@@ -308,6 +314,100 @@ class Model:
     fields: tuple[str, ...] = ()
 
 
+NamedKind = Literal[
+    "get_all",
+    "create",
+    "get",
+    "get_id",
+    "modify",
+    "delete",
+    "compute",
+    "compute_until_duration",
+    "status",
+    "results",
+    "wait_results",
+    "create_from_paused_results",
+    "paused_results_merged",
+    "delete_intermediate",
+]
+
+
+@dataclass(frozen=True)
+class NamedCall:
+    """One operation a named-resource function calls, as reached from its group object."""
+
+    target: str  # ``self.list_orbits``, ``self._root.get_computation_log``
+    op: Operation
+    key: str | None = None  # the argument given the object's id (or the value of the results field)
+
+
+@dataclass(frozen=True)
+class NamedArg:
+    """An argument of a named-resource function."""
+
+    name: str
+    annotation: str
+    default: str | None = None  # a Python literal; ``None``: required
+    keyword: bool = False  # keyword-only
+
+
+@dataclass(frozen=True)
+class NamedFunction:
+    """One named-resource function: a method of its group and, with ``module_functions``, a function."""
+
+    name: str
+    kind: NamedKind
+    args: tuple[NamedArg, ...]
+    returns: str
+    call: NamedCall | None = None  # the operation behind it (``compute``...: the action's)
+    extra: tuple[NamedArg, ...] = ()  # arguments forwarded by name to ``call`` (path parameters, a body)
+    body_from: str | None = None  # ``create_from_paused_results``: the JSONPath of the results sent as the body
+    body_param: str | None = None  # the argument of ``call`` that ``body_from`` fills
+
+
+@dataclass(frozen=True)
+class NamedResource:
+    """A collection whose objects are reached by a display name (``x-specwright-resource``)."""
+
+    group: str  # the ``x-speakeasy-group`` its operations are in
+    singular: str
+    plural: str
+    argument: str  # the argument naming one object (``get_<singular>(<argument>)``)
+    action_argument: str  # the same in compute/results functions (``compute_<singular>(<action_argument>)``)
+    display_field: str  # wire name of the field looked up (``displayedName``)
+    name_field: str  # wire name of the field of an object given to ``modify_<singular>``
+    id_field: str  # wire name of the object's id
+    item_type: str
+    id_type: str
+    collection: str  # the collection's path, for messages
+    list: NamedCall
+    functions: tuple[NamedFunction, ...]
+    create: NamedCall | None = None
+    replace: NamedCall | None = None
+    delete: NamedCall | None = None
+    status: NamedCall | None = None
+    done: tuple[object, ...] = ()  # status values that mean finished
+    results: NamedCall | None = None
+    results_field: str | None = None  # wire name of the object's field holding the results' key
+    parent_field: str | None = None  # wire name of the field naming the object another was made from
+    children: tuple[tuple[NamedCall, NamedCall], ...] = ()  # (list, delete) of each collection of the group, this one last
+
+
+@dataclass(frozen=True)
+class NamedModule:
+    """A module of module-level functions over the default client: one group's named functions."""
+
+    module: str  # file name without ``.py``
+    group: str  # group path
+    display: str  # how the group is reached from the client (``simulation``)
+    resources: tuple[NamedResource, ...]
+    imports: ModuleImports = field(default_factory=ModuleImports)
+
+    @property
+    def functions(self) -> tuple[NamedFunction, ...]:
+        return tuple(f for r in self.resources for f in r.functions)
+
+
 @dataclass(frozen=True)
 class Api:
     """Everything the templates need to render one client package."""
@@ -332,6 +432,9 @@ class Api:
     async_client_imports: ModuleImports = field(default_factory=ModuleImports)
     module_functions: tuple[str, ...] = ()  # names of the default-client module's functions
     function_imports: ModuleImports = field(default_factory=ModuleImports)  # of the default-client module
+    held_params: tuple[Param, ...] = ()  # ``x-speakeasy-globals``: constructor arguments and attributes of the client
+    named: tuple[NamedResource, ...] = ()  # ``x-specwright-resource`` collections, in spec order
+    named_modules: tuple[NamedModule, ...] = ()  # with ``module_functions``: one module per group of them
     models_code: str = ""
     spec_path: str = ""
     spec_hash: str = ""
@@ -344,6 +447,10 @@ class Api:
 
     def group(self, path: str) -> Group:
         return next(g for g in self.client_groups if g.path == path)
+
+    def named_in(self, path: str) -> tuple[NamedResource, ...]:
+        """The named resources whose functions are methods of group ``path``."""
+        return tuple(r for r in self.named if r.group == path)
 
     @property
     def has_paging(self) -> bool:

@@ -13,6 +13,7 @@ import jinja2
 from . import escaping
 from .config import PackageConfig
 from .ir import Api, Operation, Param, SpecText
+from .render_named import render_named_modules
 from .unasync import unasync
 
 TWIN_PREFIX = "twin_"
@@ -233,6 +234,7 @@ def render_files(templates: Path, api: Api, cfg: PackageConfig, context: dict[st
             text = template.render(api=api, cfg=cfg, async_=item.async_, package_exports=exports, **context)
             if text.strip():  # a template that renders nothing (a feature turned off) writes no file
                 out[item.output] = text
+    render_named_modules(env, api, cfg, out, {"package_exports": exports, **context})
     return out
 
 

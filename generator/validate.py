@@ -29,8 +29,11 @@ OPERATION_EXTENSIONS = (
     "x-specwright-positional",
     "x-specwright-flatten-body",
     "x-specwright-result",
+    "x-specwright-display-name",
+    "x-specwright-resource-action",
 )
-ROOT_EXTENSIONS = ("x-speakeasy-retries", "x-specwright-groups", "x-specwright-resources")
+ROOT_EXTENSIONS = ("x-speakeasy-retries", "x-specwright-groups", "x-specwright-resources", "x-speakeasy-globals")
+PATH_ITEM_EXTENSIONS = ("x-specwright-resource",)
 #: What every generated client has besides its operations: a group cannot take these names.
 CLIENT_ATTRIBUTES = frozenset(
     {"base_url", "close", "request", "set_token", "clear_token", "login", "device_login", "set_credentials"}
@@ -205,6 +208,10 @@ def _extensions(spec: LoadedSpec) -> Iterator[Diagnostic]:
         for name in OPERATION_EXTENSIONS:
             if name in op:
                 yield from check(op[name], name, ["paths", path, method])
+    for path, item in (doc.get("paths") or {}).items():
+        for name in PATH_ITEM_EXTENSIONS:
+            if isinstance(item, dict) and name in item:
+                yield from check(item[name], name, ["paths", path])
     for where, node in _schemas(doc):
         if "x-enum-varnames" in node:
             yield from check(node["x-enum-varnames"], "x-enum-varnames", where)
@@ -272,6 +279,9 @@ def _rules(spec: LoadedSpec, client_names: frozenset[str]) -> Iterator[Diagnosti
             )
     yield from _group_rules(spec, set(seen), client_names)
     yield from _resource_rules(spec, top_level)
+    from .validate_named import named_rules  # imports this module's helpers' types only
+
+    yield from named_rules(spec, lambda where, rule, message: _diag(spec, where, rule, message), operations, _deref, top_level)
     for key, scheme in ((doc.get("components") or {}).get("securitySchemes") or {}).items():
         flows = scheme.get("flows") if isinstance(scheme, dict) else None
         if isinstance(flows, dict) and "implicit" in flows and len(flows) == 1:

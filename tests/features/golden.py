@@ -46,6 +46,7 @@ FEATURES: dict[str, Feature] = {
     "server_variables": Feature("server_variables.yaml", "regions"),
     "module_functions": Feature("module_functions.yaml", "g3fn", {"module_functions": True}),
     "signatures": Feature("signatures.yaml", "sig"),
+    "named_resources": Feature("named_resources.yaml", "labs", {"module_functions": True}),
 }
 
 

@@ -416,6 +416,32 @@ class TestOAuth2Auth:
             "client_id": "cli",
         }
 
+    def test_a_refused_refresh_token_falls_back_to_the_password(self, server: TokenServer, mode: Mode) -> None:
+        server.token_answers.append(lambda request: httpx.Response(400, json={"error": "invalid_grant"}))
+        stale = OAuth2Token("old", expires_at=time.time() - 1, refresh_token="r3voked")
+        auth = OAuth2Auth(TOKEN_URL, PasswordGrant("u", PASSWORD, client_id="cli"), token=stale)
+        [response] = send_with(mode, server, auth)
+        assert response.status_code == 200
+        grants = [form_of(r)["grant_type"] for r in server.token_requests]
+        assert grants == ["refresh_token", "password"]
+        assert form_of(server.token_requests[1]) == {
+            "grant_type": "password",
+            "username": "u",
+            "password": PASSWORD,
+            "client_id": "cli",
+        }
+        assert server.order == ["token", "token", "Bearer t1"]
+
+    def test_a_refused_refresh_then_a_refused_password_raises(self, server: TokenServer, mode: Mode) -> None:
+        for _ in range(2):
+            server.token_answers.append(lambda request: httpx.Response(401, json={"error": "invalid_grant"}))
+        stale = OAuth2Token("old", expires_at=time.time() - 1, refresh_token="r3voked")
+        auth = OAuth2Auth(TOKEN_URL, PasswordGrant("u", PASSWORD), token=stale)
+        with pytest.raises(TokenEndpointError) as caught:
+            send_with(mode, server, auth)
+        assert caught.value.status_code == 401
+        assert len(server.token_requests) == 2 and auth.token is None
+
     def test_renews_once_on_401_and_resends(self, server: TokenServer, mode: Mode) -> None:
         server.issued.append("revoked-by-server")
         auth = OAuth2Auth(TOKEN_URL, PasswordGrant("u", PASSWORD), token=OAuth2Token("stale"))

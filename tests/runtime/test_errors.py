@@ -109,7 +109,7 @@ class TestErrorInfo:
         assert a.headers == {} and a.headers is not b.headers
 
     def test_failure_kind_values(self) -> None:
-        assert {k.value for k in FailureKind} == {"status", "auth", "connection", "timeout", "decode", "validation"}
+        assert {k.value for k in FailureKind} == {"status", "auth", "connection", "timeout", "decode", "validation", "not_found"}
         assert FailureKind("timeout") is FailureKind.TIMEOUT
         assert FailureKind.DECODE == "decode"
 

@@ -4,7 +4,7 @@
 these names, from here.
 """
 
-from .arguments import check_argument
+from .arguments import check_argument, held_value
 from .attempts import DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT
 from .auth import (
     ApiKeyAuth,
@@ -31,6 +31,17 @@ from .device import DeviceAuthorization, show_device_code
 from .downloads import Progress
 from .errors import ErrorFactory, ErrorInfo, FailureKind, SpecwrightError, StatusError
 from .files import write_private
+from .named import (
+    Backoff,
+    await_status,
+    children_of,
+    field_of,
+    find_named,
+    name_of,
+    require_named,
+    require_value,
+    wait_for_status,
+)
 from .oidc_auth import OpenIDConnectAuth
 from .paging import CursorPaging, LinkPaging, OffsetPaging, PageNumberPaging, Paging, apaginate, paginate, select
 from .redact import redact_url
@@ -54,6 +65,7 @@ __all__ = [
     "AsyncPasswordLoginMethods",
     "AsyncResourceClient",
     "AuthScheme",
+    "Backoff",
     "BasicAuth",
     "BasicMethods",
     "BasicScheme",
@@ -93,13 +105,22 @@ __all__ = [
     "TokenMethods",
     "__version__",
     "apaginate",
+    "await_status",
     "check_argument",
+    "children_of",
     "comma_joined",
+    "field_of",
+    "find_named",
+    "held_value",
+    "name_of",
     "paginate",
     "redact_url",
+    "require_named",
+    "require_value",
     "select",
     "server_url",
     "show_device_code",
     "type_adapter",
+    "wait_for_status",
     "write_private",
 ]

@@ -71,3 +71,10 @@ def _check_range(
         raise ValueError(f"invalid {name} argument {value!r}: must be more than {exclusive_minimum}")
     if exclusive_maximum is not None and value >= exclusive_maximum:
         raise ValueError(f"invalid {name} argument {value!r}: must be less than {exclusive_maximum}")
+
+
+def held_value(name: str, value: _T | None) -> _T:
+    """The value a client holds for a path parameter (``x-speakeasy-globals``); ``ValueError`` if unset."""
+    if value is None:
+        raise ValueError(f"{name} is not set: give {name}= to the client, or set client.{name}")
+    return value

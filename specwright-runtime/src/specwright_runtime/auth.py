@@ -362,8 +362,9 @@ class OAuth2Auth(httpx.Auth):
     """Bearer auth backed by an OAuth2 token endpoint.
 
     Before a request, a missing token or one that expires within ``leeway`` seconds is
-    renewed (refresh token if there is one, else the grant); a 401 answer renews once and
-    resends. Concurrent requests wait for one shared renewal. Without a grant, the token is
+    renewed (refresh token if there is one, else the grant; a refresh token the token
+    endpoint refuses with 400 or 401 is dropped and the grant asked again, e.g. a new
+    password login); a 401 answer renews once and resends. Concurrent requests wait for one shared renewal. Without a grant, the token is
     static and failures surface as the server's 401.
 
     ``client_id`` is sent with refresh tokens when neither the grant nor the interactive
@@ -544,18 +545,30 @@ class OAuth2Auth(httpx.Auth):
         self.accept_token_response(response)
         return False
 
+    def _regrant(self, response: httpx.Response, refreshing: bool) -> bool:
+        """Whether a refused refresh token calls for the stored grant (a password login again)."""
+        if refreshing and self._grant is not None and response.status_code in (400, 401):
+            logger.debug("refresh token refused (HTTP %s); asking again with the stored grant", response.status_code)
+            self.set_token(None)  # the refresh token is dead: the next token request uses the grant
+            return True
+        return False
+
     def _renewal(self, request: httpx.Request, with_user: bool) -> _Steps:
         """The steps of one renewal, for sync and async flows alike.
 
         Yields token requests (answered with their read responses) and :data:`NEEDS_USER`
         when only the user can provide a grant (answered with that grant). Refresh token or
-        stored grant first; the interactive login when there is neither or the refresh
-        token is refused, if ``with_user`` (else the renewal ends without a new token).
+        stored grant first, and the stored grant again when the refresh token is refused;
+        the interactive login when there is neither or the refresh token is refused, if
+        ``with_user`` (else the renewal ends without a new token).
         """
         login = not self.can_renew()
         if not login:
             refreshing = self._refreshable()
             response = yield self._token_request_for(request)
+            if self._regrant(response, refreshing):
+                refreshing = False
+                response = yield self._token_request_for(request)
             login = self._accept_or_login(response, refreshing)
         if login and with_user:
             grant = yield NEEDS_USER

@@ -18,6 +18,7 @@ class FailureKind(enum.StrEnum):
     TIMEOUT = "timeout"
     DECODE = "decode"  # the body is not the JSON it should be
     VALIDATION = "validation"  # the JSON does not match the response schema
+    NOT_FOUND = "not_found"  # no object of a collection has the name asked for (named-resource functions)
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ __all__ = [
     "connect",
     "default_client",
     "disconnect",
+    "set_default_client",
     "login_access_token",
     "test_token",
     "list_scans",
@@ -53,13 +54,18 @@ def connect(
     With ``username`` and ``password`` it logs in now, so bad credentials raise here, and
     later renews the token with them.
     """
-    global _client
     if (username is None) != (password is None):
         raise TypeError("connect() needs both username and password, or neither")
     client = G3fnApi(base_url, username=username, password=password, **kwargs)
+    return set_default_client(client)
+
+
+def set_default_client(client: G3fnApi) -> G3fnApi:
+    """Make ``client`` (e.g. one of a subclass, made your own way) the default one, closing the one before it."""
+    global _client
     with _lock:
         previous, _client = _client, client
-    if previous is not None:
+    if previous is not None and previous is not client:
         previous.close()
     return client
 
