@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from .diagnostics import SpecError
 from .escaping import docstring
 from .ir import Api
 from .loader import LoadedSpec, load_spec
+from .output import MANIFEST, manifest_text, write_owned
 from .render import per_api_lines, render_files
 from .surface import api_surface
 from .validate import validate
@@ -106,31 +106,28 @@ def finish(path: str, text: str, api: Api) -> str:
 
 
 def write_package(package: GeneratedPackage, out_dir: Path) -> list[Path]:
-    """Replace ``out_dir`` with exactly the package's files."""
-    if out_dir.exists():
-        shutil.rmtree(out_dir)
-    written = []
-    for rel, text in sorted(package.files.items()):
-        target = out_dir / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8", newline="\n")
-        written.append(target)
-    return written
+    """Write the package's files into ``out_dir`` with their manifest (:mod:`generator.output`).
+
+    Files an earlier run wrote and this one does not are deleted; nothing else is. A folder
+    that is not the generator's own output is refused (:class:`OutputFolderError`) untouched.
+    """
+    return write_owned(package.files, out_dir)
 
 
 def compare_tree(package: GeneratedPackage, out_dir: Path) -> list[str]:
-    """Files that differ between a fresh generation and ``out_dir`` (relative paths)."""
+    """Files that differ between a fresh generation and ``out_dir`` (relative paths), its manifest included."""
     differ = []
+    expected = {**package.files, MANIFEST: manifest_text(package.files)}
     on_disk = {
         p.relative_to(out_dir).as_posix()
         for p in out_dir.rglob("*")  # nothing when out_dir is missing
         if p.is_file() and not any(part == "__pycache__" or part.endswith(".egg-info") for part in p.parts)
     }
-    for rel, text in sorted(package.files.items()):
+    for rel, text in sorted(expected.items()):
         path = out_dir / rel
         if rel not in on_disk or path.read_text(encoding="utf-8") != text:
             differ.append(rel)
-    differ.extend(sorted(on_disk - package.files.keys()))
+    differ.extend(sorted(on_disk - expected.keys()))
     return sorted(differ)
 
 
