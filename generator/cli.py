@@ -32,7 +32,7 @@ examples:
   python -m generator validate                    validate every spec in apis.toml
   python -m generator validate specs/x.yaml       validate given files
   python -m generator generate                    regenerate every package under generated/
-  python -m generator generate grad300            regenerate one package
+  python -m generator generate petstore           regenerate one package
   python -m generator generate path/to/spec.yaml --package my_client --output out/
   python -m generator check                       fail if generated/ differs from the specs
 """

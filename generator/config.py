@@ -30,7 +30,7 @@ class PackageConfig:
 
     key: str
     spec: Path
-    package: str  # import name, e.g. "grad300_client"
+    package: str  # import name, e.g. "pet_store_client"
     distribution: str
     version: str = "0.1.0"
     description: str = ""

@@ -27,7 +27,7 @@ def snake(text: str) -> str:
 
 
 def pascal(text: str) -> str:
-    """``grad300_client`` → ``Grad300Client``."""
+    """``pet_store_client`` → ``PetStoreClient``."""
     name = "".join(w[:1].upper() + w[1:] for w in words(text)) or "Model"
     return "N" + name if name[0].isdigit() else name
 

@@ -24,8 +24,8 @@ ASYNC_PREFIX = "async_"  # a per-API module written async; its sync twin is deri
 class TemplateFile:
     """One template and where its output goes inside the distribution folder."""
 
-    template: str  # loader name, e.g. "apis/grad300/package/conf.py.jinja", or a per-API module's path
-    output: str  # e.g. "grad300_client/conf.py"
+    template: str  # loader name, e.g. "apis/<api>/package/conf.py.jinja", or a per-API module's path
+    output: str  # e.g. "pet_store_client/conf.py"
     async_: bool = False
     mode: Literal["render", "copy", "unasync"] = "render"  # Jinja; a module verbatim; its derived sync twin
 

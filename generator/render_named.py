@@ -1,7 +1,7 @@
 """The modules of named-resource functions over the default client (part of render).
 
 With ``module_functions``, each group with ``x-specwright-resource`` collections gets a module
-``<group>.py`` (``spacestudio.simulation``) whose functions call the default client's group.
+``<group>.py`` (``shop.orders``) whose functions call the default client's group.
 """
 
 from __future__ import annotations

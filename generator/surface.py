@@ -180,7 +180,7 @@ class _Reader:
             dotted = alias.name if alias.asname else alias.name.partition(".")[0]
             return (self.module(dotted) if self._inside(dotted) else None) or _External(dotted)
         if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Name | ast.Attribute):
-            aliased = self.resolve_expr(mod, stmt.value, depth + 1)  # ``Grad300 = Grad300Client``
+            aliased = self.resolve_expr(mod, stmt.value, depth + 1)  # ``Store = PetStoreClient``
             if isinstance(aliased, _Class):
                 return aliased
         return (mod, stmt)

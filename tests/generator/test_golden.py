@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from generator.config import Project, package_config
+from generator.output import MANIFEST, manifest_text
 from generator.pipeline import SURFACE_FILE, GeneratedPackage, compare_tree, generate_package, write_package
 
 GOLDEN = Path(__file__).resolve().parents[2] / "generated" / "grad300-client"
@@ -33,6 +34,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
 def test_grad300_matches_committed_files_byte_for_byte(grad300_package: GeneratedPackage) -> None:
     on_disk = _tree(GOLDEN)
     fresh = {rel: text.encode("utf-8") for rel, text in grad300_package.files.items()}
+    fresh[MANIFEST] = manifest_text(grad300_package.files).encode("utf-8")
     assert sorted(fresh) == sorted(on_disk)
     differ = [rel for rel in fresh if fresh[rel] != on_disk[rel]]
     assert differ == []
@@ -73,10 +75,10 @@ def test_package_summary_and_surface(grad300_package: GeneratedPackage) -> None:
     assert grad300_package.surface == json.loads((GOLDEN / SURFACE_FILE).read_text(encoding="utf-8"))
 
 
-def test_write_package_replaces_the_folder(grad300_package: GeneratedPackage, tmp_path: Path) -> None:
+def test_write_package_over_its_own_output_replaces_it(grad300_package: GeneratedPackage, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    (out / "stale").mkdir(parents=True)
-    (out / "stale" / "old.py").write_text("x = 1\n", encoding="utf-8")
+    write_package(grad300_package, out)
+    (out / "grad300_client" / "api.py").write_text("# edited\n", encoding="utf-8")
     written = write_package(grad300_package, out)
     assert len(written) == len(grad300_package.files)
     assert _tree(out) == _tree(GOLDEN)
@@ -92,7 +94,7 @@ def test_compare_tree_reports_edits_missing_and_extra_files(grad300_package: Gen
     (out / "grad300_client" / "__pycache__").mkdir()
     (out / "grad300_client" / "__pycache__" / "api.cpython-311.pyc").write_bytes(b"\0")
     assert compare_tree(grad300_package, out) == ["README.md", "grad300_client/api.py", "grad300_client/extra.py"]
-    assert compare_tree(grad300_package, tmp_path / "missing") == sorted(grad300_package.files)
+    assert compare_tree(grad300_package, tmp_path / "missing") == sorted([*grad300_package.files, MANIFEST])
 
 
 # --- a spec without a per-API template, end to end ------------------------------------
