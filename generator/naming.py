@@ -98,3 +98,23 @@ def schema_class_names(names: Iterable[str]) -> dict[str, str]:
         out[name] = candidate
         taken.add(_key(candidate))
     return {name: out[name] for name in names}
+
+
+def unique_method_names(ops: Iterable[tuple[str, str, dict[str, Any]]]) -> dict[tuple[str, str], str]:
+    """(path, method) → method name, unique within each ``x-speakeasy-group``, in document order.
+
+    The first operation keeps :func:`operation_method_name`; a later one that would take a name
+    already used (a duplicate ``operationId``, or two that differ only in case or punctuation)
+    gets ``_2``, ``_3``, ... — the next free one.
+    """
+    out: dict[tuple[str, str], str] = {}
+    used: set[tuple[str, str]] = set()
+    for path, method, op in ops:
+        group = str(op.get("x-speakeasy-group", ""))
+        base = operation_method_name(op, method, path)
+        name, n = base, 2
+        while (group, name) in used:
+            name, n = f"{base}_{n}", n + 1
+        used.add((group, name))
+        out[(path, method)] = name
+    return out
