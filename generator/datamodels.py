@@ -85,7 +85,7 @@ def with_class_names(document: dict[str, Any]) -> dict[str, Any]:
 
     def rewrite(node: Any, parent: str | None) -> Any:
         if isinstance(node, dict):
-            out = {}
+            out: dict[Any, Any] = {}
             for key, value in node.items():
                 if key == "$ref" and isinstance(value, str):
                     out[key] = _rewrite_ref(value, refs)
@@ -142,7 +142,7 @@ def hoist_enums(code: str) -> str:
         return code
     lines = code.splitlines(keepends=True)
     starts = [min([s.lineno] + [d.lineno for d in getattr(s, "decorator_list", [])]) - 1 for s in body]
-    ends = starts[1:] + [len(lines)]
+    ends = [*starts[1:], len(lines)]
     chunks = ["".join(lines[starts[i]:ends[i]]) for i in range(len(body))]
     head = "".join(lines[: starts[0]]) if starts else ""
     out: list[str] = []
