@@ -23,7 +23,7 @@ setup: $(STAMP)
 	$(PY) -m pip install -q $(foreach p,$(GENERATED),-e ./$(dir $(p)))
 
 generate: $(STAMP)
-	$(PY) -m generator validate
+	$(PY) -m generator validate --strict
 	$(PY) -m generator generate
 	$(MAKE) --no-print-directory setup
 

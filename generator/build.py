@@ -27,7 +27,7 @@ from .ir import (
     spec_text,
 )
 from .loader import LoadedSpec
-from .naming import operation_method_name, pascal, snake
+from .naming import pascal, snake, unique_method_names
 from .schema_types import TypeMapper, is_json_media
 from .validate import operations
 
@@ -41,8 +41,10 @@ def build_api(spec: LoadedSpec, models_code: str) -> Api:
     models = model_index(models_code, schema_names)
     mapper = TypeMapper(doc, {m.schema_name: m.class_name for m in models})
     default_security = _security_keys(doc.get("security"))
+    names = unique_method_names(operations(doc))
     ops = tuple(
-        _operation(mapper, doc, path, method, op, default_security) for path, method, op in operations(doc)
+        _operation(mapper, doc, path, method, op, default_security, names[(path, method)])
+        for path, method, op in operations(doc)
     )
     ops = hold_globals(ops, global_keys(doc))
     info = doc.get("info") or {}
@@ -206,7 +208,13 @@ def _requested_scopes(doc: dict[str, Any], key: str) -> tuple[str, ...]:
 
 
 def _operation(
-    mapper: TypeMapper, doc: dict[str, Any], path: str, method: str, op: dict[str, Any], default_security: tuple[str, ...]
+    mapper: TypeMapper,
+    doc: dict[str, Any],
+    path: str,
+    method: str,
+    op: dict[str, Any],
+    default_security: tuple[str, ...],
+    py_name: str,
 ) -> Operation:
     item = (doc.get("paths") or {}).get(path) or {}
     responses = op.get("responses") or {}
@@ -231,15 +239,15 @@ def _operation(
     )
     requirements = op["security"] if "security" in op else doc.get("security")
     security = _security_keys(op["security"]) if "security" in op else default_security
-    paging = _paging(mapper, op, params, success, operation_method_name(op, method, path))
+    paging = _paging(mapper, op, params, success, py_name)
     retries = op.get("x-speakeasy-retries")
     idempotent = None
     if isinstance(retries, dict):
         idempotent = retries.get("strategy") != "none"
     tags = tuple(str(t) for t in op.get("tags") or ())
     return Operation(
-        operation_id=str(op.get("operationId") or operation_method_name(op, method, path)),
-        py_name=operation_method_name(op, method, path),
+        operation_id=str(op.get("operationId") or py_name),
+        py_name=py_name,
         method=method.upper(),
         path=spec_text(path),
         summary=spec_text(str(op.get("summary", "")).strip()),

@@ -50,19 +50,24 @@ def main(argv: list[str] | None = None) -> int:
     raw = argparse.RawDescriptionHelpFormatter
     p_val = sub.add_parser("validate", help="check specs: OpenAPI rules, x- extensions, project rules", epilog=EXIT_CODES, formatter_class=raw)
     p_val.add_argument("specs", nargs="*", type=Path, help="spec files (default: every spec in apis.toml)")
+    p_val.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1 on any finding)")
     p_gen = sub.add_parser("generate", help="regenerate packages; print one line per API and what changed", epilog=EXIT_CODES, formatter_class=raw)
     p_gen.add_argument("targets", nargs="*", help="API keys from apis.toml, or one spec path with --package")
     p_gen.add_argument("--package", help="import name, for a spec outside apis.toml")
     p_gen.add_argument("--output", type=Path, help="output folder, for a spec outside apis.toml")
+    p_gen.add_argument(
+        "--strict", action="store_true",
+        help="with --package: refuse on any finding, as for the specs of apis.toml (which are always strict)",
+    )
     p_check = sub.add_parser("check", help="regenerate into a temporary folder and fail if generated/ differs", epilog=EXIT_CODES, formatter_class=raw)
     p_check.add_argument("apis", nargs="*", help="API keys from apis.toml (default: all)")
     args = parser.parse_args(argv)
     try:
         if args.command == "validate":
-            return _validate(args.root, args.specs)
+            return _validate(args.root, args.specs, strict=args.strict)
         if args.command == "generate":
             if args.package or args.output:
-                return _generate_one(args.root, args.targets, args.package, args.output)
+                return _generate_one(args.root, args.targets, args.package, args.output, strict=args.strict)
             return _generate(load_project(args.root), args.targets)
         return _check(load_project(args.root), args.apis)
     except SpecError as exc:
@@ -76,10 +81,11 @@ def main(argv: list[str] | None = None) -> int:
 def _report(exc: SpecError) -> None:
     for diag in exc.diagnostics:
         print(str(diag), file=sys.stderr)
-    print(f"{len(exc.diagnostics)} problem(s)", file=sys.stderr)
+    warnings = sum(d.severity == "warning" for d in exc.diagnostics)
+    print(f"{len(exc.diagnostics)} problem(s)" + (f", {warnings} of them warnings" if warnings else ""), file=sys.stderr)
 
 
-def _validate(root: Path | None, specs: list[Path]) -> int:
+def _validate(root: Path | None, specs: list[Path], *, strict: bool = False) -> int:
     reserved: dict[Path, tuple[str, ...]] = {}
     try:
         project: Project | None = load_project(root)
@@ -97,8 +103,10 @@ def _validate(root: Path | None, specs: list[Path]) -> int:
             problems, name = validate(spec, reserved.get(path.resolve(), ())), spec.display_path
         except SpecError as exc:
             problems, name = exc.diagnostics, str(path)
+        if strict:
+            problems = [d.as_error() for d in problems]
         if problems:
-            failed = True
+            failed = failed or any(d.severity == "error" for d in problems)
             _report(SpecError(problems))
         else:
             print(f"{name}: ok")
@@ -118,7 +126,9 @@ def _generate(project: Project, keys: list[str]) -> int:
     return EXIT_OK
 
 
-def _generate_one(root: Path | None, targets: list[str], package: str | None, output: Path | None) -> int:
+def _generate_one(
+    root: Path | None, targets: list[str], package: str | None, output: Path | None, *, strict: bool = False
+) -> int:
     if len(targets) != 1 or not package or output is None:
         print("error: give exactly one spec path with --package NAME --output DIR", file=sys.stderr)
         return EXIT_USAGE
@@ -129,9 +139,11 @@ def _generate_one(root: Path | None, targets: list[str], package: str | None, ou
         project_root = None
     templates = (project_root or Path(__file__).resolve().parent.parent) / "templates"
     cfg = package_config(package, spec, {"package": package})
-    generated = generate_package(cfg, templates, spec.resolve().parent)
+    generated = generate_package(cfg, templates, spec.resolve().parent, strict=strict)
+    for diag in generated.warnings:  # generated despite: the affected parts degraded
+        print(f"{diag}" if diag.severity == "warning" else f"{diag} (generated anyway)", file=sys.stderr)
     write_package(generated, output)
-    print(generated.summary())
+    print(generated.summary() + (f", {len(generated.warnings)} warning(s)" if generated.warnings else ""))
     return EXIT_OK
 
 

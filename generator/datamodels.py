@@ -13,6 +13,7 @@ from datamodel_code_generator.enums import DataModelType, InputFileType
 from datamodel_code_generator.format import DatetimeClassType, PythonVersion
 
 from .ir import Model
+from .naming import schema_class_names
 
 _HEADER = re.compile(r"\A(#[^\n]*\n)+\n*")
 
@@ -28,6 +29,8 @@ def generate_models(
     schemas = (document.get("components") or {}).get("schemas") or {}
     if not schemas:
         return "from __future__ import annotations\n"
+    document = with_class_names(document)
+    schemas = document["components"]["schemas"]
     extra: dict[str, Any] = {}
     if base_class:
         extra["base_class"] = base_class
@@ -60,7 +63,112 @@ def generate_models(
         code = generate(document, config=config)
     if not isinstance(code, str):
         raise TypeError("datamodel-code-generator returned several modules; expected one")
-    return parametrize_bare_containers(_HEADER.sub("", code))
+    return hoist_enums(parametrize_bare_containers(_HEADER.sub("", code)))
+
+
+_SCHEMA_REF = "#/components/schemas/"
+
+
+def with_class_names(document: dict[str, Any]) -> dict[str, Any]:
+    """The document with each component schema under its class name (:func:`schema_class_names`)
+    and every ``$ref`` and discriminator mapping to it rewritten; itself if no name changes.
+
+    (datamodel-code-generator reads ``Thing.Sub`` as class ``Sub`` of a module ``Thing``, and
+    matches names loosely: ``ASC`` and ``asc`` would be one class.)
+    """
+    schemas = document["components"]["schemas"]
+    names = schema_class_names(schemas)
+    renamed = {old: new for old, new in names.items() if old != new}
+    if not renamed:
+        return document
+    refs = {_SCHEMA_REF + _escape(old): _SCHEMA_REF + new for old, new in renamed.items()}
+
+    def rewrite(node: Any, parent: str | None) -> Any:
+        if isinstance(node, dict):
+            out: dict[Any, Any] = {}
+            for key, value in node.items():
+                if key == "$ref" and isinstance(value, str):
+                    out[key] = _rewrite_ref(value, refs)
+                elif parent == "discriminator" and key == "mapping" and isinstance(value, dict):
+                    out[key] = {k: _rewrite_ref(v, refs) if isinstance(v, str) else v for k, v in value.items()}
+                else:
+                    out[key] = rewrite(value, str(key))
+            return out
+        if isinstance(node, list):
+            return [rewrite(item, None) for item in node]
+        return node
+
+    doc: dict[str, Any] = rewrite(document, None)
+    doc["components"]["schemas"] = {names[old]: schema for old, schema in doc["components"]["schemas"].items()}
+    return doc
+
+
+def _escape(name: str) -> str:
+    return name.replace("~", "~0").replace("/", "~1")
+
+
+def _rewrite_ref(ref: str, refs: dict[str, str]) -> str:
+    if not ref.startswith(_SCHEMA_REF):
+        return ref
+    name, sep, rest = ref[len(_SCHEMA_REF):].partition("/")  # a ref may go on into the schema
+    head = _SCHEMA_REF + name
+    return refs[head] + sep + rest if head in refs else ref
+
+
+def hoist_enums(code: str) -> str:
+    """Move each enum class above the first statement that uses it outside an annotation.
+
+    A field's default may be a member of an enum defined further down (``= Method.dot``);
+    annotations are lazy (``from __future__ import annotations``), defaults are not, so such a
+    module raised ``NameError`` on import. An enum's body is literals only, so it can move up.
+    """
+    tree = ast.parse(code)
+    body = tree.body
+    enums = {
+        stmt.name: i
+        for i, stmt in enumerate(body)
+        if isinstance(stmt, ast.ClassDef)
+        and any(isinstance(b, ast.Name) and b.id.endswith("Enum") for b in stmt.bases)
+    }
+    if not enums:
+        return code
+    move: dict[int, int] = {}  # enum statement -> statement it goes above
+    for i, stmt in enumerate(body):
+        for name in _eager_names(stmt):
+            j = enums.get(name)
+            if j is not None and j > i and (j not in move or move[j] > i):
+                move[j] = i
+    if not move:
+        return code
+    lines = code.splitlines(keepends=True)
+    starts = [min([s.lineno] + [d.lineno for d in getattr(s, "decorator_list", [])]) - 1 for s in body]
+    ends = [*starts[1:], len(lines)]
+    chunks = ["".join(lines[starts[i]:ends[i]]) for i in range(len(body))]
+    head = "".join(lines[: starts[0]]) if starts else ""
+    out: list[str] = []
+    for i, chunk in enumerate(chunks):
+        out.extend(chunks[j] if chunks[j].endswith("\n\n\n") else chunks[j] + "\n\n" for j in sorted(k for k, v in move.items() if v == i))
+        if i not in move:
+            out.append(chunk)
+    return head + "".join(out)
+
+
+def _eager_names(stmt: ast.stmt) -> set[str]:
+    """Names a statement evaluates when the module runs (not those only in annotations)."""
+    found: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.AnnAssign):
+            if node.value is not None:
+                visit(node.value)
+            return
+        if isinstance(node, ast.Name):
+            found.add(node.id)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(stmt)
+    return found
 
 
 def property_names(schemas: dict[str, Any]) -> dict[str, str]:
@@ -141,8 +249,9 @@ def model_index(code: str, schema_names: list[str]) -> tuple[Model, ...]:
             )
             classes[node.name] = fields or members
     models = []
+    class_names = schema_class_names(schema_names)
     for schema in schema_names:
-        name = resolve_class(schema, classes)
+        name = resolve_class(class_names[schema], classes)
         if name is not None:
             models.append(Model(schema, name, classes[name]))
     return tuple(models)

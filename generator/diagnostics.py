@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
 
 
 def pointer(parts: Sequence[object]) -> str:
@@ -15,15 +18,25 @@ def pointer(parts: Sequence[object]) -> str:
 
 @dataclass(frozen=True, order=True)
 class Diagnostic:
-    """One problem found in a spec."""
+    """One problem found in a spec.
+
+    An ``error`` breaks the spec; a ``warning`` is a problem a client can be generated despite
+    (the affected part degrades: a looser type, or left out with a warning naming it).
+    """
 
     file: str
     pointer: str
     rule: str
     message: str
+    severity: Severity = "error"
 
     def __str__(self) -> str:
-        return f"{self.file}#{self.pointer or '/'}: [{self.rule}] {self.message}"
+        label = "warning: " if self.severity == "warning" else ""
+        return f"{self.file}#{self.pointer or '/'}: {label}[{self.rule}] {self.message}"
+
+    def as_error(self) -> Diagnostic:
+        """The same finding as an error (``--strict``)."""
+        return Diagnostic(self.file, self.pointer, self.rule, self.message)
 
 
 class SpecError(Exception):

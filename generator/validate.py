@@ -12,9 +12,13 @@ from typing import Any
 import jsonschema
 import referencing.exceptions
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-from openapi_spec_validator.validation.exceptions import DuplicateOperationIDError
+from openapi_spec_validator.validation.exceptions import (
+    DuplicateOperationIDError,
+    ExtraParametersError,
+    UnresolvableParameterError,
+)
 
-from .diagnostics import Diagnostic, pointer
+from .diagnostics import Diagnostic, Severity, pointer
 from .loader import LoadedSpec, is_extension, resolve_pointer
 from .naming import operation_method_name, snake
 
@@ -48,22 +52,37 @@ def extension_schema() -> dict[str, Any]:
     return schema
 
 
+#: Findings no client can be generated despite: the document cannot be read as OpenAPI 3.x or a
+#: ``$ref`` points at nothing. (Unreadable documents never get here: loading raises.)
+FATAL_RULES = frozenset({"openapi-version", "ref-resolves"})
+
+
 def validate(spec: LoadedSpec, reserved: Collection[str] = ()) -> list[Diagnostic]:
-    """Every problem found; an empty list means the spec is fine to generate from.
+    """Every problem found, errors and warnings; none means the spec is clean.
 
     ``reserved``: attribute names a package's own code adds to the client (``reserved_names``
     in ``apis.toml``), which groups must not hide either.
     """
     found = list(_openapi(spec))
-    if not found:
+    if not any(d.severity == "error" for d in found):
         found.extend(_extensions(spec))
         found.extend(_rules(spec, CLIENT_ATTRIBUTES | frozenset(reserved)))
     return sorted(set(found))
 
 
-def _diag(spec: LoadedSpec, where: list[object] | tuple[object, ...], rule: str, message: str) -> Diagnostic:
+def blocking(found: list[Diagnostic], *, strict: bool) -> list[Diagnostic]:
+    """The findings that stop generation: in strict mode every one (warnings as errors), else
+    only those no client can be made despite (:data:`FATAL_RULES`)."""
+    if strict:
+        return [d.as_error() for d in found]
+    return [d for d in found if d.rule in FATAL_RULES]
+
+
+def _diag(
+    spec: LoadedSpec, where: list[object] | tuple[object, ...], rule: str, message: str, severity: Severity = "error"
+) -> Diagnostic:
     file, ptr = spec.locate(pointer(list(where)))
-    return Diagnostic(file, ptr, rule, message)
+    return Diagnostic(file, ptr, rule, message, severity)
 
 
 def _openapi(spec: LoadedSpec) -> Iterator[Diagnostic]:
@@ -92,12 +111,20 @@ def _openapi_diag(spec: LoadedSpec, error: Any) -> Diagnostic:
         match = re.search(r"for '(\w+)' in '([^']*)'", message)
         where: list[object] = ["paths", match.group(2), match.group(1)] if match else []
         return _diag(spec, [*where, "operationId"], "openapi:operationId-unique", message + " is not unique" if not message.endswith("unique") else message)
+    if isinstance(error, UnresolvableParameterError):  # the client takes it as a string argument
+        match = re.search(r"for '(\w+)' operation in '([^']*)'", message)
+        return _diag(spec, ["paths", match.group(2), match.group(1)] if match else [], "openapi:path-parameter-declared", message, "warning")
+    if isinstance(error, ExtraParametersError):  # a required name without a property: nothing to check
+        return _diag(spec, [], "openapi:required-defined", message, "warning")
     path = list(getattr(error, "absolute_path", []) or [])
     instance = getattr(error, "instance", None)
-    path = _anchor(doc, path, instance) if path else _value_site(doc, instance)
+    # no path: a schema's default or example that its own schema rejects (models drop such a
+    # default); uniqueItems: a name listed twice, e.g. in ``required``
     keyword = getattr(error, "validator", None)
+    severity: Severity = "warning" if not path or keyword == "uniqueItems" else "error"
+    path = _anchor(doc, path, instance) if path else _value_site(doc, instance)
     rule = f"openapi:{keyword if isinstance(keyword, str) else 'schema'}"
-    return _diag(spec, path, rule, message)
+    return _diag(spec, path, rule, message, severity)
 
 
 def _value_site(doc: dict[str, Any], instance: Any) -> list[object]:
@@ -289,7 +316,9 @@ def _rules(spec: LoadedSpec, client_names: frozenset[str]) -> Iterator[Diagnosti
                 spec,
                 ["components", "securitySchemes", key, "flows"],
                 "oauth2-flow-supported",
-                "the implicit flow cannot be used by a Python client; add authorizationCode, password or clientCredentials",
+                "the implicit flow cannot be used by a Python client (the client takes a token as it is); "
+                "add authorizationCode, password or clientCredentials",
+                "warning",
             )
 
 

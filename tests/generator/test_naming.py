@@ -120,3 +120,60 @@ class TestOperationMethodName:
     )
     def test_without_operation_id(self, method: str, path: str, expected: str) -> None:
         assert operation_method_name({}, method, path) == expected
+
+
+def test_schema_class_names_are_valid_unique_and_stable() -> None:
+    from generator.naming import schema_class_names
+
+    names = ["Thing.Sub", "ThingSub", "ASC", "asc", "1st", "class", "Ünïcode", "+1", "-1", "Field", "ok_name"]
+    mapped = schema_class_names(names)
+    assert mapped == {
+        "Thing.Sub": "ThingSub2",  # the clean name keeps its own spelling
+        "ThingSub": "ThingSub",
+        "ASC": "ASC",
+        "asc": "Asc2",
+        "1st": "N1st",
+        "class": "Class",
+        "Ünïcode": "Unicode",
+        "+1": "Plus1",
+        "-1": "Minus1",
+        "Field": "FieldModel",  # the models module imports pydantic's Field
+        "ok_name": "ok_name",
+    }
+    assert all(n.isidentifier() and not keyword.iskeyword(n) for n in mapped.values())
+    assert schema_class_names(names) == mapped  # deterministic
+
+
+def test_unique_method_names_for_duplicate_and_missing_operation_ids() -> None:
+    from generator.naming import unique_method_names
+
+    ops = [
+        ("/a", "get", {"operationId": "getThing"}),
+        ("/b", "get", {"operationId": "getThing"}),
+        ("/c", "get", {"operationId": "get_thing"}),
+        ("/items/{id}", "delete", {}),
+        ("/x", "get", {"operationId": "class"}),
+    ]
+    assert unique_method_names(ops) == {
+        ("/a", "get"): "get_thing",
+        ("/b", "get"): "get_thing_2",
+        ("/c", "get"): "get_thing_3",
+        ("/items/{id}", "delete"): "delete_items",
+        ("/x", "get"): "class_",
+    }
+
+
+def test_enum_default_defined_later_is_hoisted() -> None:
+    from generator.datamodels import hoist_enums
+
+    code = (
+        "from __future__ import annotations\nfrom enum import Enum\nfrom pydantic import BaseModel\n\n\n"
+        "class Job(BaseModel):\n    method: Method | None = Method.dot\n\n\n"
+        "class Method(Enum):\n    dot = 'dot'\n"
+    )
+    fixed = hoist_enums(code)
+    assert fixed.index("class Method") < fixed.index("class Job")
+    namespace: dict[str, object] = {}
+    exec(compile(fixed, "models", "exec"), namespace)  # would raise NameError before
+    with pytest.raises(NameError):
+        exec(compile(code, "models", "exec"), {})
