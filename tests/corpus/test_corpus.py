@@ -7,8 +7,10 @@ method and every schema a model class, and that every module imports in a fresh 
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -19,9 +21,19 @@ MYPY_SAMPLE = ("petstore-expanded.yaml", "train-travel.yaml")
 _results: dict[str, Result] = {}
 
 
+def _generate_all(out_root: Path) -> None:
+    """Every document, generated once in worker processes (the largest first, so the cores stay busy)."""
+    docs = sorted(documents(), key=lambda d: d.stat().st_size, reverse=True)
+    workers = max(1, min(len(os.sched_getaffinity(0)), 4))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {doc.name: pool.submit(generate, doc, out_root / doc.stem) for doc in docs}
+        for name, future in futures.items():
+            _results[name] = future.result()
+
+
 def _generated(doc: Path, tmp_path_factory: pytest.TempPathFactory) -> Result:
-    if doc.name not in _results:  # once per document, shared by its tests
-        _results[doc.name] = generate(doc, tmp_path_factory.mktemp("corpus"))
+    if not _results:  # once for the whole corpus, shared by every test
+        _generate_all(tmp_path_factory.mktemp("corpus"))
     return _results[doc.name]
 
 
