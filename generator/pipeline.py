@@ -9,12 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import black
-
 from .config import PackageConfig
 from .datamodels import generate_models
 from .diagnostics import SpecError
 from .escaping import docstring
+from .formatting import BLACK_MODE, Formatter, format_module
 from .ir import Api
 from .loader import LoadedSpec, load_spec
 from .render import per_api_lines, render_files
@@ -22,7 +21,7 @@ from .surface import api_surface
 from .validate import validate
 
 SURFACE_FILE = "api-surface.json"
-BLACK_MODE = black.Mode(target_versions={black.mode.TargetVersion.PY311}, line_length=100)
+__all__ = ["BLACK_MODE", "GeneratedPackage", "generate_package", "finish", "write_package", "compare_tree"]
 
 
 @dataclass(frozen=True)
@@ -65,39 +64,38 @@ def generate_package(cfg: PackageConfig, templates: Path, root: Path | None) -> 
     from .build import build_api
 
     started = time.perf_counter()
-    spec = load_and_validate(cfg.spec, root, cfg.reserved_names)
-    pkg_dir = cfg.package.replace(".", "/")
-    models_code = generate_models(
-        spec.document,
-        base_class=f"{cfg.package}.{cfg.model_base}" if cfg.model_base else None,
-        base_class_map={schema: f"{cfg.package}.{base}" for schema, base in cfg.model_bases.items()},
-    )
-    api = build_api(spec, models_code)
-    rendered = render_files(templates, api, cfg, {})
-    for depth in range(1, cfg.package.count(".") + 1):  # a dotted package's parents: plain packages
-        parent = ".".join(cfg.package.split(".")[:depth])
-        rendered.setdefault(f"{parent.replace('.', '/')}/__init__.py", f'"""The ``{parent}`` package: see ``{cfg.package}``."""\n')
-        rendered.setdefault(f"{parent.replace('.', '/')}/py.typed", "")
-    rendered[f"{pkg_dir}/{cfg.models_module}.py"] = (
-        f'"""Models of the {docstring(api.title)} schemas (datamodel-code-generator)."""\n\n{models_code}'
-    )
-    rendered[f"{pkg_dir}/py.typed"] = ""
-    files: dict[str, str] = {}
-    for path, text in sorted(rendered.items()):
-        files[path] = finish(path, text, api)
+    with Formatter() as formatter:  # its workers start before the document is loaded
+        spec = load_and_validate(cfg.spec, root, cfg.reserved_names)
+        pkg_dir = cfg.package.replace(".", "/")
+        models_code = generate_models(
+            spec.document,
+            base_class=f"{cfg.package}.{cfg.model_base}" if cfg.model_base else None,
+            base_class_map={schema: f"{cfg.package}.{base}" for schema, base in cfg.model_bases.items()},
+        )
+        api = build_api(spec, models_code)
+        rendered = render_files(templates, api, cfg, {})
+        for depth in range(1, cfg.package.count(".") + 1):  # a dotted package's parents: plain packages
+            parent = ".".join(cfg.package.split(".")[:depth])
+            rendered.setdefault(f"{parent.replace('.', '/')}/__init__.py", f'"""The ``{parent}`` package: see ``{cfg.package}``."""\n')
+            rendered.setdefault(f"{parent.replace('.', '/')}/py.typed", "")
+        rendered[f"{pkg_dir}/{cfg.models_module}.py"] = f'"""Models of the {docstring(api.title)} schemas (datamodel-code-generator)."""\n\n{models_code}'
+        rendered[f"{pkg_dir}/py.typed"] = ""
+        # the biggest modules first, so that the workers finish together
+        pending = {
+            path: formatter.submit(path, text)
+            for path, text in sorted(rendered.items(), key=lambda item: -len(item[1]))
+            if path.endswith(".py")
+        }
+        files = {path: finish(path, text, api, pending[path].result() if path in pending else None) for path, text in sorted(rendered.items())}
     # the surface is read from the finished files: what users import is what gets recorded
     files[SURFACE_FILE] = json.dumps(api_surface(api, cfg, files), indent=2, sort_keys=True) + "\n"
     return GeneratedPackage(cfg, api, files, per_api_lines(templates, cfg), time.perf_counter() - started)
 
 
-def finish(path: str, text: str, api: Api) -> str:
-    """Header and formatting for one file."""
+def finish(path: str, text: str, api: Api, formatted: str | None = None) -> str:
+    """Header and formatting for one file (``formatted``: black's text of a module, if known)."""
     if path.endswith(".py"):
-        try:
-            formatted = black.format_str(text, mode=BLACK_MODE)
-        except black.parsing.InvalidInput as exc:
-            raise RuntimeError(f"rendered {path} is not valid Python: {exc}") from None
-        return header(api) + formatted
+        return header(api) + (format_module(path, text) if formatted is None else formatted)
     if path.endswith(".toml"):
         return header(api) + text
     if path.endswith(".md"):
