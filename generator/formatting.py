@@ -29,6 +29,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
 from types import TracebackType
+from typing import ParamSpec, TypeVar
 
 import black
 import black.cache
@@ -37,6 +38,9 @@ BLACK_MODE = black.Mode(target_versions={black.mode.TargetVersion.PY311}, line_l
 #: Modules shorter than this are formatted in the calling process (a round trip costs more).
 INLINE_BELOW = 50_000
 MAX_WORKERS = 4
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 class FormatError(RuntimeError):
@@ -136,6 +140,22 @@ class Formatter:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+    @property
+    def parallel(self) -> bool:
+        return self._pool is not None
+
+    def call(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> Future[T]:
+        """``fn(*args, **kwargs)`` in a worker (a module-level function, picklable arguments), or
+        right here without workers."""
+        if self._pool is not None:
+            return self._pool.submit(fn, *args, **kwargs)
+        done: Future[T] = Future()
+        try:
+            done.set_result(fn(*args, **kwargs))
+        except Exception as exc:  # the caller gets it from the future, as from a worker
+            done.set_exception(exc)
+        return done
 
     def submit(self, path: str, text: str) -> Future[str]:
         key = cache_key(text)
