@@ -19,8 +19,10 @@ Three things make formatting a huge package affordable, none of which can change
 
 from __future__ import annotations
 
+import ast
 import gc
 import hashlib
+import itertools
 import multiprocessing
 import os
 import tempfile
@@ -157,33 +159,89 @@ class Formatter:
             done.set_exception(exc)
         return done
 
-    def submit(self, path: str, text: str) -> Future[str]:
+    def submit(self, path: str, text: str) -> Formatted:
         key = cache_key(text)
         cached = _read_cached(self.cache, key)
-        done: Future[str] = Future()
         if cached is not None:
-            done.set_result(cached)
-            return done
-        if self._pool is None or len(text) < INLINE_BELOW:
-            try:
-                done.set_result(self._store(key, format_module(path, text)))
-            except FormatError as exc:
-                done.set_exception(exc)
-            return done
-        future = self._pool.submit(format_module, path, text)
-        future.add_done_callback(self._storer(key))
-        return future
+            return Formatted(key, [_done(cached)], None)
+        futures = []
+        for piece in split_module(text, PIECE):
+            if self._pool is None or len(piece) < INLINE_BELOW:
+                futures.append(self.call(format_module, path, piece))
+            else:
+                futures.append(self._pool.submit(format_module, path, piece))
+        return Formatted(key, futures, self.cache)
 
-    def _store(self, key: str, formatted: str) -> str:
-        _write_cached(self.cache, key, formatted)
-        return formatted
 
-    def _storer(self, key: str) -> Callable[[Future[str]], None]:
-        def store(future: Future[str]) -> None:
-            if not future.cancelled() and future.exception() is None:
-                self._store(key, future.result())
+class Formatted:
+    """black's text of one module, once its pieces are formatted."""
 
-        return store
+    def __init__(self, key: str, pieces: list[Future[str]], cache: Path | None) -> None:
+        self._key = key
+        self._pieces = pieces
+        self._cache = cache
+
+    def result(self) -> str:
+        text = join_pieces([piece.result() for piece in self._pieces])
+        if self._cache is not None:
+            _write_cached(self._cache, self._key, text)
+            self._cache = None
+        return text
+
+
+def _done(value: str) -> Future[str]:
+    future: Future[str] = Future()
+    future.set_result(value)
+    return future
+
+
+#: Pieces of a big module are about this long; black's memory grows with its input (a 2 MB
+#: models module needs 750 MB at once, 400 kB pieces 200 MB each).
+PIECE = 400_000
+
+
+def split_module(text: str, size: int = PIECE) -> list[str]:
+    """``text`` cut into pieces of about ``size`` characters that black formats exactly as it
+    formats them together, once joined by :func:`join_pieces`.
+
+    A cut is made only between two top-level classes (the second undecorated) with nothing but
+    blank lines between them: black puts exactly two blank lines there, whatever the source had,
+    and no token, comment or bracket spans it. Text with ``fmt:`` directives (whose regions could
+    span a cut) is not cut, nor text that does not parse (black reports it whole).
+    """
+    if len(text) <= size or "fmt:" in text:
+        return [text]
+    enabled = gc.isenabled()
+    gc.disable()  # a big syntax tree, as for black
+    try:
+        body = ast.parse(text).body
+    except (SyntaxError, ValueError):
+        return [text]
+    finally:
+        if enabled:
+            gc.enable()
+    lines = text.splitlines(keepends=True)
+    pieces: list[str] = []
+    start = 0  # 0-based line where the current piece starts
+    for before, node in itertools.pairwise(body):
+        if not (isinstance(before, ast.ClassDef) and isinstance(node, ast.ClassDef) and not node.decorator_list):
+            continue
+        end = before.end_lineno or before.lineno
+        cut = node.lineno - 1
+        if any(line.strip() for line in lines[end:cut]):
+            continue  # a comment between them
+        length = sum(len(line) for line in lines[start:cut])
+        if length >= size:
+            pieces.append("".join(lines[start:cut]))
+            start = cut
+    pieces.append("".join(lines[start:]))
+    return pieces
+
+
+def join_pieces(formatted: list[str]) -> str:
+    """The formatted pieces of one module as one text: two blank lines between pieces (black ends
+    each with one newline)."""
+    return "\n\n".join(formatted)
 
 
 def _noop() -> None:
@@ -193,5 +251,5 @@ def _noop() -> None:
 def format_modules(sources: dict[str, str], workers: int | None = None) -> dict[str, str]:
     """Every module of ``sources`` (path -> text) formatted; the same keys, black's text."""
     with Formatter(workers) as formatter:
-        futures = {path: formatter.submit(path, text) for path, text in sources.items()}
-        return {path: future.result() for path, future in futures.items()}
+        pending = {path: formatter.submit(path, text) for path, text in sources.items()}
+        return {path: formatted.result() for path, formatted in pending.items()}
