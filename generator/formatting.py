@@ -6,26 +6,24 @@ Three things make formatting a huge package affordable, none of which can change
   parent links form cycles; with the collector on, every full collection walks all of them
   (on a 2 MB module, two thirds of black's time). The collector is paused for one
   ``format_str`` call and run once after it.
-- **Worker processes.** Modules are formatted in parallel, one per worker (the package's
-  biggest modules -- models, sync and async client -- are of similar size). The workers are
-  forked while the generating process is still small, and each result is the text black
-  returned for that module, whichever worker ran it.
+- **Worker processes, and pieces.** Modules are formatted in parallel in worker processes,
+  forked while the generating process is still small; a huge module is cut between top-level
+  classes into pieces black formats exactly as the whole (:func:`split_module`), which bounds
+  black's memory and spreads the work. A result never depends on which worker ran it.
 - **A content-addressed cache.** A formatted module is stored under the SHA-256 of black's
-  version, the mode and the unformatted text, in the user cache directory next to black's own
-  cache; the same text gives the same black output, so a hit is exactly what black would
-  return (``check`` and repeated ``generate`` runs skip black for unchanged modules). Set
-  ``SPECWRIGHT_FORMAT_CACHE=0`` to bypass it.
+  version, the mode and the unformatted text, in the user cache directory (:mod:`.cache`); the
+  same text gives the same black output, so a hit is exactly what black would
+  return (``check`` and repeated ``generate`` runs skip black for unchanged modules).
+  ``SPECWRIGHT_CACHE=0`` bypasses it.
 """
 
 from __future__ import annotations
 
 import ast
 import gc
-import hashlib
 import itertools
 import multiprocessing
 import os
-import tempfile
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from importlib.metadata import version
@@ -34,7 +32,8 @@ from types import TracebackType
 from typing import ParamSpec, TypeVar
 
 import black
-import black.cache
+
+from . import cache
 
 BLACK_MODE = black.Mode(target_versions={black.mode.TargetVersion.PY311}, line_length=100)
 #: Modules shorter than this are formatted in the calling process (a round trip costs more).
@@ -65,42 +64,11 @@ def format_module(path: str, text: str) -> str:
 
 
 def cache_dir() -> Path | None:
-    """Where formatted modules are kept, or None when the cache is off."""
-    if os.environ.get("SPECWRIGHT_FORMAT_CACHE", "1").strip().lower() in {"0", "off", "no", "false"}:
-        return None
-    return Path(black.cache.get_cache_dir()) / "specwright"
+    return cache.cache_dir(f"black-{version('black')}")
 
 
 def cache_key(text: str) -> str:
-    digest = hashlib.sha256()
-    for part in (version("black"), repr(BLACK_MODE), text):
-        digest.update(part.encode("utf-8"))
-        digest.update(b"\0")
-    return digest.hexdigest()
-
-
-def _read_cached(directory: Path | None, key: str) -> str | None:
-    if directory is None:
-        return None
-    try:
-        return (directory / key[:2] / key).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-
-
-def _write_cached(directory: Path | None, key: str, formatted: str) -> None:
-    """Store atomically (a temp file renamed into place); a cache that cannot be written is skipped."""
-    if directory is None:
-        return
-    folder = directory / key[:2]
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(formatted)
-        os.replace(tmp, folder / key)
-    except OSError:
-        pass
+    return cache.key(version("black"), repr(BLACK_MODE), text)
 
 
 def available_cpus() -> int:
@@ -161,7 +129,7 @@ class Formatter:
 
     def submit(self, path: str, text: str) -> Formatted:
         key = cache_key(text)
-        cached = _read_cached(self.cache, key)
+        cached = cache.read(self.cache, key)
         if cached is not None:
             return Formatted(key, [_done(cached)], None)
         futures = []
@@ -184,7 +152,7 @@ class Formatted:
     def result(self) -> str:
         text = join_pieces([piece.result() for piece in self._pieces])
         if self._cache is not None:
-            _write_cached(self._cache, self._key, text)
+            cache.write(self._cache, self._key, text)
             self._cache = None
         return text
 

@@ -83,6 +83,6 @@ def test_formatter_matches_black_and_fills_the_cache(
 
 
 def test_invalid_module_is_reported_with_its_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SPECWRIGHT_FORMAT_CACHE", "0")
+    monkeypatch.setenv("SPECWRIGHT_CACHE", "0")
     with Formatter(1) as formatter, pytest.raises(RuntimeError, match=r"rendered pkg/x\.py is not valid Python"):
         formatter.submit("pkg/x.py", "def (:\n").result()
