@@ -96,6 +96,8 @@ def generate_package(cfg: PackageConfig, templates: Path, root: Path | None) -> 
         else:
             spec = load_spec(cfg.spec, root)
             checking = formatter.call(validate, spec, cfg.reserved_names)
+            if checking.result():  # without workers, no models are made for a bad spec
+                raise SpecError(checking.result())
         stack.enter_context(_long_lived(spec))
         pkg_dir = cfg.package.replace(".", "/")
         try:
