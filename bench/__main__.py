@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from . import download_memory, paging
+from . import download_memory, generation, paging
 
 BENCHES: dict[str, Callable[[], None]] = {
     "paging": paging.run,
     "download": download_memory.run,
+    "generation": generation.run,
 }
 
 

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import black
 
 from .config import PackageConfig
 from .datamodels import generate_models
 from .diagnostics import Diagnostic, SpecError
 from .escaping import comment as comment_text
 from .escaping import docstring, escape_line_separators, prose_cleaned
+from .formatting import BLACK_MODE, Formatter, format_module
 from .ir import Api
 from .loader import LoadedSpec, load_spec
 from .output import MANIFEST, manifest_text, write_owned
@@ -23,7 +25,7 @@ from .surface import api_surface
 from .validate import blocking, validate
 
 SURFACE_FILE = "api-surface.json"
-BLACK_MODE = black.Mode(target_versions={black.mode.TargetVersion.PY311}, line_length=100)
+__all__ = ["BLACK_MODE", "GeneratedPackage", "generate_package", "finish", "write_package", "compare_tree"]
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,32 @@ def load_checked(
     return spec, problems
 
 
+def _problems(spec_path: Path, root: Path | None, reserved: tuple[str, ...]) -> list[Diagnostic]:
+    """Stage 2 on its own (in a worker process): every diagnostic of the spec."""
+    return validate(load_spec(spec_path, root), reserved)
+
+
+@contextmanager
+def _long_lived(spec: LoadedSpec) -> Iterator[None]:
+    """The loaded document's objects live as long as the run: keep the cyclic GC from walking
+    them again and again (a huge document has millions), and collect young objects less often."""
+    del spec  # loaded, hence tracked: everything alive now is frozen
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(max(threshold[0], 50_000), *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
+
+
+def _check(problems: list[Diagnostic], strict: bool) -> None:
+    """Raise :class:`SpecError` when the findings stop generation (see :func:`~generator.validate.blocking`)."""
+    if blocking(problems, strict=strict):
+        raise SpecError([d.as_error() for d in problems] if strict else problems)
+
+
 def header(api: Api, comment: str = "#") -> str:
     """The first line of a generated file; the spec's path is one line of comment text (and
     cannot end the HTML comment it is in at the top of the README)."""
@@ -78,27 +106,50 @@ def generate_package(cfg: PackageConfig, templates: Path, root: Path | None, *, 
     from .build import build_api
 
     started = time.perf_counter()
-    spec, findings = load_checked(cfg.spec, root, cfg.reserved_names, strict=strict)
-    pkg_dir = cfg.package.replace(".", "/")
-    models_code = generate_models(
-        prose_cleaned(spec.document),  # its docstrings: our rules for line endings and controls
-        base_class=f"{cfg.package}.{cfg.model_base}" if cfg.model_base else None,
-        base_class_map={schema: f"{cfg.package}.{base}" for schema, base in cfg.model_bases.items()},
-    )
-    api = build_api(spec, models_code)
-    rendered = render_files(templates, api, cfg, {})
-    for depth in range(1, cfg.package.count(".") + 1):  # a dotted package's parents: plain packages
-        parent = ".".join(cfg.package.split(".")[:depth])
-        rendered.setdefault(f"{parent.replace('.', '/')}/__init__.py", f'"""The ``{parent}`` package: see ``{cfg.package}``."""\n')
-        rendered.setdefault(f"{parent.replace('.', '/')}/py.typed", "")
-    rendered[f"{pkg_dir}/{cfg.models_module}.py"] = (
-        f'"""Models of the {docstring(api.title)} schemas (datamodel-code-generator)."""\n\n'
-        + escape_line_separators(models_code)
-    )
-    rendered[f"{pkg_dir}/py.typed"] = ""
-    files: dict[str, str] = {}
-    for path, text in sorted(rendered.items()):
-        files[path] = finish(path, text, api)
+    with Formatter() as formatter, ExitStack() as stack:  # the workers start before the document is loaded
+        # validation and the models are independent: a worker loads and validates while this
+        # process makes the models; a spec problem wins over any failure of the model generator
+        if formatter.parallel:
+            checking = formatter.call(_problems, cfg.spec, root, cfg.reserved_names)
+            spec = load_spec(cfg.spec, root)
+        else:
+            spec = load_spec(cfg.spec, root)
+            checking = formatter.call(validate, spec, cfg.reserved_names)
+            _check(checking.result(), strict)  # without workers, no models are made for a bad spec
+        stack.enter_context(_long_lived(spec))
+        pkg_dir = cfg.package.replace(".", "/")
+        try:
+            models_code = generate_models(
+                prose_cleaned(spec.document),  # its docstrings: our rules for line endings and controls
+                base_class=f"{cfg.package}.{cfg.model_base}" if cfg.model_base else None,
+                base_class_map={schema: f"{cfg.package}.{base}" for schema, base in cfg.model_bases.items()},
+            )
+        except Exception:
+            _check(checking.result(), strict)
+            raise
+        findings = checking.result()
+        _check(findings, strict)
+        api = build_api(spec, models_code)
+        rendered = render_files(templates, api, cfg, {})
+        for depth in range(1, cfg.package.count(".") + 1):  # a dotted package's parents: plain packages
+            parent = ".".join(cfg.package.split(".")[:depth])
+            rendered.setdefault(f"{parent.replace('.', '/')}/__init__.py", f'"""The ``{parent}`` package: see ``{cfg.package}``."""\n')
+            rendered.setdefault(f"{parent.replace('.', '/')}/py.typed", "")
+        rendered[f"{pkg_dir}/{cfg.models_module}.py"] = (
+            f'"""Models of the {docstring(api.title)} schemas (datamodel-code-generator)."""\n\n'
+            + escape_line_separators(models_code)
+        )
+        rendered[f"{pkg_dir}/py.typed"] = ""
+        # the biggest modules first, so that the workers finish together
+        pending = {
+            path: formatter.submit(path, text)
+            for path, text in sorted(rendered.items(), key=lambda item: -len(item[1]))
+            if path.endswith(".py")
+        }
+        files = {
+            path: finish(path, text, api, pending[path].result() if path in pending else None)
+            for path, text in sorted(rendered.items())
+        }
     # the surface is read from the finished files: what users import is what gets recorded
     files[SURFACE_FILE] = json.dumps(api_surface(api, cfg, files), indent=2, sort_keys=True) + "\n"
     return GeneratedPackage(
@@ -106,14 +157,10 @@ def generate_package(cfg: PackageConfig, templates: Path, root: Path | None, *, 
     )
 
 
-def finish(path: str, text: str, api: Api) -> str:
-    """Header and formatting for one file."""
+def finish(path: str, text: str, api: Api, formatted: str | None = None) -> str:
+    """Header and formatting for one file (``formatted``: black's text of a module, if known)."""
     if path.endswith(".py"):
-        try:
-            formatted = black.format_str(text, mode=BLACK_MODE)
-        except black.parsing.InvalidInput as exc:
-            raise RuntimeError(f"rendered {path} is not valid Python: {exc}") from None
-        return header(api) + formatted
+        return header(api) + (format_module(path, text) if formatted is None else formatted)
     if path.endswith(".toml"):
         return header(api) + text
     if path.endswith(".md"):

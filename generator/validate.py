@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import pickle
 import re
+import sys
 from collections.abc import Collection, Iterator
 from functools import cache
 from importlib import resources
+from importlib.metadata import version as dist_version
 from typing import Any
 
 import jsonschema
@@ -18,6 +21,7 @@ from openapi_spec_validator.validation.exceptions import (
     UnresolvableParameterError,
 )
 
+from . import cache as store
 from .diagnostics import Diagnostic, Severity, pointer
 from .loader import LoadedSpec, is_extension, resolve_pointer
 from .naming import operation_method_name, snake
@@ -96,11 +100,31 @@ def _openapi(spec: LoadedSpec) -> Iterator[Diagnostic]:
         yield from dangling
         return
     validator_cls = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
+    known = _validity_key(doc, validator_cls)
+    if store.read(store.cache_dir("valid"), known) is not None:
+        return  # this very document passed this very validator before
+    found = False
     try:
         for error in validator_cls(doc).iter_errors():
+            found = True
             yield _openapi_diag(spec, error)
     except referencing.exceptions.Unresolvable as exc:
+        found = True
         yield _diag(spec, [], "ref-resolves", f"unresolvable reference: {exc}")
+    if not found:
+        store.write(store.cache_dir("valid"), known, "")
+
+
+def _validity_key(doc: dict[str, Any], validator_cls: type) -> str:
+    """What the validator's verdict depends on: the document (its pickle keeps key types and
+    order), the validator and its version, the Python version."""
+    return store.key(
+        pickle.dumps(doc, protocol=5),
+        validator_cls.__qualname__,
+        dist_version("openapi-spec-validator"),
+        dist_version("jsonschema"),
+        sys.version,
+    )
 
 
 def _openapi_diag(spec: LoadedSpec, error: Any) -> Diagnostic:

@@ -27,6 +27,15 @@ from generator.validate import validate
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_result_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The generator's result cache (black's output, valid documents) in a folder of this test
+    session: a test never sees entries of the user's or of an earlier run."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SPECWRIGHT_CACHE_DIR", str(tmp_path_factory.mktemp("specwright-cache")))
+        yield
+
+
 @pytest.fixture
 def validate_doc(tmp_path: Path) -> Callable[[dict[str, Any]], list[Diagnostic]]:
     """Write a spec (a dict) to ``tmp_path/spec.yaml`` and validate it."""

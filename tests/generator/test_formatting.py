@@ -1,0 +1,88 @@
+"""The formatting path gives black's bytes: pieces, workers and the cache change nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import black
+import pytest
+
+from generator.formatting import BLACK_MODE, Formatter, format_modules, join_pieces, split_module
+
+MODELS = '''"""Models."""
+
+from __future__ import annotations
+from enum import Enum
+from pydantic import BaseModel, Field
+
+
+class A(BaseModel):
+    x: int = Field(..., description='a "quoted" value')
+    y: list[str] | None = None
+class B(Enum):
+    one = 'one'
+
+
+
+class C(BaseModel):
+    """Doc.
+
+    class NotAClass(BaseModel):
+    """
+    z: str | None = None
+    # a trailing comment in the body
+
+class D(BaseModel):
+    a: A
+
+
+@decorated
+class E(BaseModel):
+    pass
+# a comment between classes
+class F(BaseModel):
+    value: dict[str, int] = {'a': 1, 'b': 2}
+class G(BaseModel):
+    s: str = """
+class H:
+"""
+D.model_rebuild()
+'''
+
+
+@pytest.mark.parametrize("size", [1, 40, 200, 10_000])
+def test_pieces_format_like_the_whole(size: int) -> None:
+    pieces = split_module(MODELS, size)
+    assert "".join(pieces) == MODELS
+    assert join_pieces([black.format_str(p, mode=BLACK_MODE) for p in pieces]) == black.format_str(MODELS, mode=BLACK_MODE)
+
+
+def test_cuts_only_between_plain_classes() -> None:
+    starts = [piece.split("\n", 1)[0] for piece in split_module(MODELS, 1)]
+    assert starts == ['"""Models."""', "class B(Enum):", "class C(BaseModel):", "class G(BaseModel):"]
+
+
+def test_unparsable_or_fmt_text_is_not_cut() -> None:
+    assert split_module("class A:\n    x = (\n" * 50, 1) == ["class A:\n    x = (\n" * 50]
+    fmt = MODELS.replace("class D(BaseModel):", "# fmt: off\nclass D(BaseModel):")
+    assert split_module(fmt, 1) == [fmt]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_formatter_matches_black_and_fills_the_cache(
+    workers: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("generator.formatting.cache_dir", lambda: tmp_path)
+    monkeypatch.setattr("generator.formatting.PIECE", 50)
+    monkeypatch.setattr("generator.formatting.INLINE_BELOW", 0)
+    sources = {"m.py": MODELS, "small.py": "x=1\n"}
+    expected = {path: black.format_str(text, mode=BLACK_MODE) for path, text in sources.items()}
+    assert format_modules(sources, workers) == expected
+    assert len(list(tmp_path.rglob("*"))) >= 2  # stored
+    assert format_modules(sources, workers) == expected  # and read back
+
+
+def test_invalid_module_is_reported_with_its_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPECWRIGHT_CACHE", "0")
+    with Formatter(1) as formatter, pytest.raises(RuntimeError, match=r"rendered pkg/x\.py is not valid Python"):
+        formatter.submit("pkg/x.py", "def (:\n").result()
