@@ -26,7 +26,7 @@ from .ir import (
     ServerVariable,
     spec_text,
 )
-from .loader import LoadedSpec
+from .loader import LoadedSpec, schema_property
 from .naming import pascal, snake, unique_method_names
 from .schema_types import TypeMapper, is_json_media
 from .validate import operations
@@ -284,7 +284,7 @@ def _result(mapper: TypeMapper, op: dict[str, Any], success: Response) -> Result
         return None
     schema = _success_schema(mapper, op, success.status)
     for key in [k for k in str(path)[1:].split(".") if k]:
-        schema = _property(mapper, schema, key)
+        schema = schema_property(mapper.document, schema, key)
     return Result(spec_text(path), mapper.annotation(schema) if schema is not None else "Any")
 
 
@@ -550,23 +550,9 @@ def _item_type(mapper: TypeMapper, schema: Any, results: str) -> str:
     if not results.startswith("$") or "[" in results:
         return "Any"
     for key in [k for k in results[1:].split(".") if k]:
-        schema = _property(mapper, schema, key)
+        schema = schema_property(mapper.document, schema, key)
     schema = mapper.deref(schema)
     if isinstance(schema, dict) and schema.get("type") == "array":
         return mapper.annotation(schema.get("items"))
     return "Any"
 
-
-def _property(mapper: TypeMapper, schema: Any, key: str) -> Any:
-    """The schema of property ``key``, looking through ``$ref`` and ``allOf``."""
-    schema = mapper.deref(schema)
-    if not isinstance(schema, dict):
-        return None
-    found = (schema.get("properties") or {}).get(key)
-    if found is not None:
-        return found
-    for part in schema.get("allOf") or []:
-        found = _property(mapper, part, key)
-        if found is not None:
-            return found
-    return None

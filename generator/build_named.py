@@ -32,7 +32,7 @@ from .ir import (
     Param,
     spec_text,
 )
-from .loader import resolve_pointer
+from .loader import deref
 from .validate import HTTP_METHODS
 
 #: Actions an operation can play for its resource (``x-specwright-resource-action``).
@@ -49,20 +49,12 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 
 
 # -- x-speakeasy-globals ----------------------------------------------------------------------
-def _deref(doc: dict[str, Any], node: Any) -> Any:
-    for _ in range(32):
-        if not (isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#")):
-            return node
-        node = resolve_pointer(doc, node["$ref"][1:])
-    return None
-
-
 def global_keys(doc: dict[str, Any]) -> frozenset[tuple[str, str]]:
     """(``in``, name) of each ``x-speakeasy-globals`` parameter."""
     raw = (doc.get("x-speakeasy-globals") or {}).get("parameters") or []
     keys = set()
     for item in raw:
-        param = _deref(doc, item)
+        param = deref(doc, item)
         if isinstance(param, dict) and isinstance(param.get("name"), str):
             keys.add((str(param.get("in", "path")), str(param["name"])))
     return frozenset(keys)

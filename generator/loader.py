@@ -119,6 +119,34 @@ def resolve_pointer(document: Any, ptr: str) -> Any:
     return node
 
 
+def deref(document: Any, node: Any) -> Any:
+    """``node`` with its chain of local ``$ref``s followed (bounded); ``None`` if one leads nowhere."""
+    for _ in range(32):
+        if not (isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#")):
+            return node
+        try:
+            node = resolve_pointer(document, node["$ref"][1:])
+        except (KeyError, IndexError, ValueError, TypeError):
+            return None
+    return None
+
+
+def schema_property(document: Any, schema: Any, key: str) -> Any:
+    """Property ``key`` of an object schema as written (a ``$ref`` stays one), looking through
+    ``$ref`` and ``allOf``; ``None`` if it has none."""
+    schema = deref(document, schema)
+    if not isinstance(schema, dict):
+        return None
+    found = (schema.get("properties") or {}).get(key)
+    if found is not None:
+        return found
+    for part in schema.get("allOf") or []:
+        found = schema_property(document, part, key)
+        if found is not None:
+            return found
+    return None
+
+
 def load_spec(path: str | Path, root: Path | None = None) -> LoadedSpec:
     """Read and bundle the spec at ``path``."""
     spec_path = Path(path).resolve()

@@ -23,7 +23,7 @@ from openapi_spec_validator.validation.exceptions import (
 
 from . import cache as store
 from .diagnostics import Diagnostic, Severity, pointer
-from .loader import LoadedSpec, is_extension, resolve_pointer
+from .loader import LoadedSpec, deref, is_extension, resolve_pointer, schema_property
 from .naming import operation_method_name, snake
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -332,7 +332,7 @@ def _rules(spec: LoadedSpec, client_names: frozenset[str]) -> Iterator[Diagnosti
     yield from _resource_rules(spec, top_level)
     from .validate_named import named_rules  # imports this module's helpers' types only
 
-    yield from named_rules(spec, lambda where, rule, message: _diag(spec, where, rule, message), operations, _deref, top_level)
+    yield from named_rules(spec, lambda where, rule, message: _diag(spec, where, rule, message), operations, deref, top_level)
     for key, scheme in ((doc.get("components") or {}).get("securitySchemes") or {}).items():
         flows = scheme.get("flows") if isinstance(scheme, dict) else None
         if isinstance(flows, dict) and "implicit" in flows and len(flows) == 1:
@@ -459,33 +459,22 @@ def _document_rules(
         )
 
 
-def _deref(doc: dict[str, Any], node: Any) -> Any:
-    for _ in range(32):  # a $ref chain, bounded
-        if not (isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#")):
-            return node
-        try:
-            node = resolve_pointer(doc, node["$ref"][1:])
-        except (KeyError, IndexError, ValueError, TypeError):
-            return None
-    return None
-
-
 def _arguments(doc: dict[str, Any], path: str, op: dict[str, Any]) -> dict[str, bool]:
     """The method's Python argument names (parameters, body or its flattened fields) -> optional."""
     out: dict[str, bool] = {}
     item = (doc.get("paths") or {}).get(path) or {}
     for raw in list(item.get("parameters") or []) + list(op.get("parameters") or []):
-        param = _deref(doc, raw)
+        param = deref(doc, raw)
         if isinstance(param, dict) and isinstance(param.get("name"), str):
             name = snake(str(param.get("x-speakeasy-name-override") or param["name"]))
-            schema = _deref(doc, param.get("schema")) or {}
+            schema = deref(doc, param.get("schema")) or {}
             out[name] = not param.get("required", param.get("in") == "path") or "default" in schema
-    body = _deref(doc, op.get("requestBody"))
+    body = deref(doc, op.get("requestBody"))
     if isinstance(body, dict):
         flatten = op.get("x-specwright-flatten-body")
         if flatten:
             renames = flatten if isinstance(flatten, dict) else {}
-            schema = next(iter(_deref(doc, media.get("schema")) for media in (body.get("content") or {}).values() if isinstance(media, dict)), None)
+            schema = next(iter(deref(doc, media.get("schema")) for media in (body.get("content") or {}).values() if isinstance(media, dict)), None)
             required = set((schema or {}).get("required") or ()) if isinstance(schema, dict) else set()
             for prop in ((schema or {}).get("properties") or {}) if isinstance(schema, dict) else {}:
                 out[snake(str(renames.get(prop) or prop))] = prop not in required
@@ -511,8 +500,8 @@ def _signature_rules(spec: LoadedSpec, where: list[object], path: str, op: dict[
             optional_seen = optional_seen or arguments[name]
     flatten = op.get("x-specwright-flatten-body")
     if flatten:
-        body = _deref(doc, op.get("requestBody"))
-        schemas = [_deref(doc, m.get("schema")) for m in ((body or {}).get("content") or {}).values() if isinstance(m, dict)] if isinstance(body, dict) else []
+        body = deref(doc, op.get("requestBody"))
+        schemas = [deref(doc, m.get("schema")) for m in ((body or {}).get("content") or {}).values() if isinstance(m, dict)] if isinstance(body, dict) else []
         props = (schemas[0] or {}).get("properties") if schemas and isinstance(schemas[0], dict) else None
         if not isinstance(props, dict):
             yield _diag(spec, [*where, "x-specwright-flatten-body"], "flatten-body-object", "the request body is not an object schema with properties")
@@ -523,40 +512,21 @@ def _signature_rules(spec: LoadedSpec, where: list[object], path: str, op: dict[
     result = op.get("x-specwright-result")
     if isinstance(result, str) and result.startswith("$"):
         codes = sorted(str(c) for c in op.get("responses") or {} if str(c).startswith("2"))
-        response = _deref(doc, (op.get("responses") or {}).get(codes[0])) if codes else None
+        response = deref(doc, (op.get("responses") or {}).get(codes[0])) if codes else None
         content = (response or {}).get("content") or {} if isinstance(response, dict) else {}
-        schema = next((_deref(doc, m.get("schema")) for t, m in content.items() if "json" in t and isinstance(m, dict)), None)
+        schema = next((deref(doc, m.get("schema")) for t, m in content.items() if "json" in t and isinstance(m, dict)), None)
         for key in [k for k in result[1:].split(".") if k]:
-            schema = _schema_property(doc, schema, key)
+            schema = schema_property(doc, schema, key)
             if schema is None:
                 yield _diag(spec, [*where, "x-specwright-result"], "result-exists", f"the success response has no {key!r} at {result}")
                 break
 
 
-def _schema_property(doc: dict[str, Any], schema: Any, key: str) -> Any:
-    """Property ``key`` of an object schema, looking through ``$ref`` and ``allOf``."""
-    schema = _deref(doc, schema)
-    if not isinstance(schema, dict):
-        return None
-    found = (schema.get("properties") or {}).get(key)
-    if found is not None:
-        return _deref(doc, found)
-    for part in schema.get("allOf") or []:
-        found = _schema_property(doc, part, key)
-        if found is not None:
-            return found
-    return None
-
-
 def _param_names(doc: dict[str, Any], path: str, op: dict[str, Any]) -> set[str]:
     names: set[str] = set()
     item = (doc.get("paths") or {}).get(path) or {}
-    for param in list(item.get("parameters") or []) + list(op.get("parameters") or []):
-        if isinstance(param, dict) and "$ref" in param:
-            try:
-                param = resolve_pointer(doc, param["$ref"][1:])
-            except (KeyError, IndexError, ValueError):
-                continue
+    for raw in list(item.get("parameters") or []) + list(op.get("parameters") or []):
+        param = deref(doc, raw)
         if isinstance(param, dict) and isinstance(param.get("name"), str):
             names.add(param["name"])
     return names
