@@ -20,6 +20,7 @@ from .formatting import BLACK_MODE, Formatter, format_module
 from .ir import Api
 from .loader import LoadedSpec, load_spec
 from .output import MANIFEST, manifest_text, write_owned
+from .patterns import unsupported_patterns, without_patterns
 from .render import per_api_lines, render_files
 from .surface import api_surface
 from .validate import blocking, validate
@@ -120,7 +121,8 @@ def generate_package(cfg: PackageConfig, templates: Path, root: Path | None, *, 
         pkg_dir = cfg.package.replace(".", "/")
         try:
             models_code = generate_models(
-                prose_cleaned(spec.document),  # its docstrings: our rules for line endings and controls
+                # its docstrings: our rules for line endings and controls; no pattern pydantic refuses
+                without_patterns(prose_cleaned(spec.document), [where for where, _, _ in unsupported_patterns(spec.document)]),
                 base_class=f"{cfg.package}.{cfg.model_base}" if cfg.model_base else None,
                 base_class_map={schema: f"{cfg.package}.{base}" for schema, base in cfg.model_bases.items()},
             )

@@ -25,6 +25,7 @@ from . import cache as store
 from .diagnostics import Diagnostic, Severity, pointer
 from .loader import LoadedSpec, deref, is_extension, resolve_pointer, schema_property
 from .naming import operation_method_name, snake
+from .patterns import unsupported_patterns
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 OPERATION_EXTENSIONS = (
@@ -71,6 +72,7 @@ def validate(spec: LoadedSpec, reserved: Collection[str] = ()) -> list[Diagnosti
     if not any(d.severity == "error" for d in found):
         found.extend(_extensions(spec))
         found.extend(_rules(spec, CLIENT_ATTRIBUTES | frozenset(reserved)))
+        found.extend(_patterns(spec))
     return sorted(set(found))
 
 
@@ -113,6 +115,16 @@ def _openapi(spec: LoadedSpec) -> Iterator[Diagnostic]:
         yield _diag(spec, [], "ref-resolves", f"unresolvable reference: {exc}")
     if not found:
         store.write(store.cache_dir("valid"), known, "")
+
+
+def _patterns(spec: LoadedSpec) -> Iterator[Diagnostic]:
+    for where, pattern, reason in unsupported_patterns(spec.document):
+        shown = pattern if len(pattern) <= 60 else pattern[:57] + "..."
+        yield _diag(
+            spec, [*where, "pattern"], "pattern-checkable",
+            f"pattern {shown!r} cannot be checked by the models' regex engine ({reason}); the field takes any string",
+            "warning",
+        )
 
 
 def _validity_key(doc: dict[str, Any], validator_cls: type) -> str:

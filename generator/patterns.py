@@ -1,0 +1,70 @@
+"""Schema ``pattern``s the generated models cannot check.
+
+A spec's patterns are ECMA-262 regular expressions; the generated pydantic models check them
+with pydantic-core's regex engine, which has no look-around or back-references and a size limit
+(``\\w{1,255}`` over Unicode exceeds it). A model whose pattern that engine refuses cannot even be
+defined, so the whole package would fail to import. Such a pattern is reported as a warning and
+left out of the models: the field takes any string, and the server still checks it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+from pydantic_core import SchemaError, SchemaValidator, core_schema
+
+from .loader import is_extension
+
+#: keys whose values are data, not schemas: a ``pattern`` inside them is a value
+_VALUE_KEYS = frozenset({"example", "examples", "default", "enum", "const"})
+
+
+def unsupported_patterns(document: Any) -> Iterator[tuple[list[object], str, str]]:
+    """(path to the schema, its pattern, why the models' regex engine refuses it)."""
+    stack: list[tuple[list[object], Any]] = [([], document)]
+    while stack:
+        where, node = stack.pop()
+        if isinstance(node, dict):
+            pattern = node.get("pattern")
+            if isinstance(pattern, str):
+                reason = refusal(pattern)
+                if reason:
+                    yield where, pattern, reason
+            parent = where[-1] if where else None
+            for key, value in node.items():
+                if isinstance(value, (dict, list)) and key not in _VALUE_KEYS and not is_extension(parent, key):
+                    stack.append(([*where, key], value))
+        elif isinstance(node, list):
+            stack.extend(([*where, i], item) for i, item in enumerate(node) if isinstance(item, (dict, list)))
+
+
+@cache
+def refusal(pattern: str) -> str | None:
+    """Why pydantic-core cannot check ``pattern`` (its first line), or None when it can."""
+    try:
+        SchemaValidator(core_schema.str_schema(pattern=pattern))
+    except SchemaError as exc:
+        lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+        return lines[-1].removeprefix("SchemaError: ") if lines else "refused"
+    return None
+
+
+def without_patterns(document: Any, paths: list[list[object]]) -> Any:
+    """``document`` with the ``pattern`` of each schema at ``paths`` left out; only the
+    containers along those paths are copied."""
+    if not paths:
+        return document
+    root = _copy(document)
+    for path in paths:
+        node = root
+        for key in path:
+            node[key] = _copy(node[key])
+            node = node[key]
+        node.pop("pattern", None)
+    return root
+
+
+def _copy(node: Any) -> Any:
+    return dict(node) if isinstance(node, dict) else list(node) if isinstance(node, list) else node
