@@ -76,10 +76,13 @@ def plan_release(
         return Release(version, (), "none", text, bumped=False)
     changes = tuple(diff_client_apis(old_client, new_client))
     bump = bump_of(changes)
-    base = old_changelog if old_changelog is not None else start_changelog(distribution, None, new_client)
+    written_with = (old_surface or {}).get("version")
+    if old_changelog is not None:
+        base = old_changelog
+    else:  # started now: its first section is the version the package folder holds
+        base = start_changelog(distribution, str(written_with or version) if changes else version, old_client)
     if not changes:
         return Release(version, (), "none", base, bumped=False)
-    written_with = (old_surface or {}).get("version")
     chosen = version != written_with
     new_version = version if chosen else next_version(version, bump)
     return Release(new_version, changes, bump, prepend(base, section(new_version, changes, bump)), bumped=not chosen)
@@ -124,7 +127,15 @@ def _md(text: str) -> str:
     parts = text.split("`")
     if len(parts) % 2 == 0:  # an odd number of backquotes: no code spans at all
         return markdown_inline(text.replace("`", "'"))
-    return "".join(f"`{code_span(p)}`" if i % 2 else markdown_inline(p) for i, p in enumerate(parts))
+    return "".join(f"`{code_span(p)}`" if i % 2 else _spaced(p) for i, p in enumerate(parts))
+
+
+def _spaced(text: str) -> str:
+    """``markdown_inline`` keeping one space where ``text`` starts or ends with one (beside a code span)."""
+    inner = markdown_inline(text)
+    if not inner:
+        return " " if text[:1].isspace() else ""
+    return (" " if text[:1].isspace() else "") + inner + (" " if text[-1:].isspace() else "")
 
 
 def prepend(changelog: str, new_section: str) -> str:

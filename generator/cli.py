@@ -43,7 +43,7 @@ examples:
   python -m generator check                       fail if generated/ differs from the specs
   python -m generator diff old.yaml new.yaml      what changed in the client API, and the bump it needs
   python -m generator diff --rev HEAD             every spec of apis.toml against its last commit
-  python -m generator diff --rev v1.2 cuiman --json --allow-breaking
+  python -m generator diff --rev v1.2 petstore --json --allow-breaking
 """
 
 DIFF_HELP = """\

@@ -27,7 +27,7 @@ class Change:
     """One change of the client API and its verdict."""
 
     group: Group
-    subject: str  # ``method Grad300Api.list_scans``, ``model Scan (response)``
+    subject: str  # ``method `users.list```, ``model `User` (response)``
     detail: str  # what happened to it
     bump: Bump
 
@@ -73,10 +73,10 @@ def diff_client_apis(old: dict[str, Any] | None, new: dict[str, Any]) -> list[Ch
 
 
 def _diff_methods(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
-    changes = [_breaking(f"method {n}", "removed") for n in sorted(before.keys() - after.keys())]
-    changes += [_added(f"method {n}") for n in sorted(after.keys() - before.keys())]
+    changes = [_breaking(f"method `{n}`", "removed") for n in sorted(before.keys() - after.keys())]
+    changes += [_added(f"method `{n}`") for n in sorted(after.keys() - before.keys())]
     for name in sorted(before.keys() & after.keys()):
-        changes += _diff_method(f"method {name}", before[name], after[name])
+        changes += _diff_method(f"method `{name}`", before[name], after[name])
     return changes
 
 
@@ -99,11 +99,11 @@ def _diff_method(subject: str, old: dict[str, Any], new: dict[str, Any]) -> list
     for name in sorted(old_params.keys() & new_params.keys()):
         changes += _diff_param(subject, old_params[name][1], new_params[name][1])
     if [n for n in new_positions if n in old_positions] != [n for n in old_positions if n in new_positions]:
-        changes.append(_breaking(subject, "positional parameters reordered: " + ", ".join(new_positions)))
+        changes.append(_breaking(subject, "positional parameters reordered: " + ", ".join(f"`{n}`" for n in new_positions)))
     if old["returns"] != new["returns"]:
         changes.append(_type_change(subject, "returns", old["returns"], new["returns"], "output"))
     if old["operation"] != new["operation"]:
-        changes.append(_changed(subject, f"now calls {new['operation']} (was {old['operation']})"))
+        changes.append(_changed(subject, f"now calls `{new['operation']}` (was `{old['operation']}`)"))
     if old["doc"] != new["doc"] and not changes:
         changes.append(_changed(subject, "documentation", "patch"))
     return changes
@@ -124,9 +124,9 @@ def _diff_param(subject: str, old: dict[str, Any], new: dict[str, Any]) -> list[
     if new["required"] and not old["required"]:
         changes.append(_breaking(subject, f"parameter `{name}` is required now"))
     elif old["required"] and not new["required"]:
-        changes.append(_changed(subject, f"parameter `{name}` is optional now (default {new['default']})"))
+        changes.append(_changed(subject, f"parameter `{name}` is optional now (default `{new['default']}`)"))
     elif old["default"] != new["default"]:
-        changes.append(_changed(subject, f"parameter `{name}` defaults to {new['default']} (was {old['default']})"))
+        changes.append(_changed(subject, f"parameter `{name}` defaults to `{new['default']}` (was `{old['default']}`)"))
     if old["type"] != new["type"] and not _only_none(old, new):
         changes.append(_type_change(subject, f"parameter `{name}`", old["type"], new["type"], "input"))
     return changes
@@ -147,22 +147,26 @@ _USE_SIDE: dict[str, Side] = {"request": "input", "response": "output", "both": 
 
 
 def _diff_models(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
-    changes = [_breaking(f"model {n}", "removed") for n in sorted(before.keys() - after.keys())]
-    changes += [_added(f"model {n}") for n in sorted(after.keys() - before.keys())]
+    changes = [_breaking(f"model `{n}`", "removed") for n in sorted(before.keys() - after.keys())]
+    changes += [_added(f"model `{n}`") for n in sorted(after.keys() - before.keys())]
     for name in sorted(before.keys() & after.keys()):
         old, new = before[name], after[name]
         # a model's side: where users met it before or meet it now (a model both sent and received is judged both ways)
         uses = {old.get("use", "none"), new.get("use", "none")}
         side: Side = _USE_SIDE[uses.pop()] if len(uses) == 1 else "both"
-        subject = f"model {name} ({_side_name(side)})"
+        subject = f"model `{name}` ({_side_name(side)})"
         if old["kind"] != new["kind"]:
-            changes.append(_breaking(subject, f"is an {new['kind']} now (was an {old['kind']})"))
+            changes.append(_breaking(subject, f"is {_a(new['kind'])} now (was {_a(old['kind'])})"))
             continue
         found = _diff_enum(subject, old, new) if new["kind"] == "enum" else _diff_fields(subject, old, new, side)
         if old.get("doc") != new.get("doc") and not found:
             found.append(_changed(subject, "documentation", "patch"))
         changes += found
     return changes
+
+
+def _a(kind: str) -> str:
+    return "an enum" if kind == "enum" else "a model"
 
 
 def _side_name(side: Side) -> str:
@@ -172,8 +176,8 @@ def _side_name(side: Side) -> str:
 def _diff_enum(subject: str, old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     # response models accept unknown values, so a new value breaks no reader; a removed one is a
     # member that code may name (``Status.done``): breaking on either side
-    changes = [_breaking(subject, f"value {v!r} removed") for v in old["values"] if v not in new["values"]]
-    changes += [_added(subject, f"new value {v!r}") for v in new["values"] if v not in old["values"]]
+    changes = [_breaking(subject, f"value `{v!r}` removed") for v in old["values"] if v not in new["values"]]
+    changes += [_added(subject, f"new value `{v!r}`") for v in new["values"] if v not in old["values"]]
     return changes
 
 
@@ -210,10 +214,10 @@ def _diff_fields(subject: str, old: dict[str, Any], new: dict[str, Any], side: S
 
 
 def _diff_resources(before: dict[str, str], after: dict[str, str]) -> list[Change]:
-    changes = [_breaking(f"resource {n}", "removed") for n in sorted(before.keys() - after.keys())]
-    changes += [_added(f"resource {n}") for n in sorted(after.keys() - before.keys())]
+    changes = [_breaking(f"resource `{n}`", "removed") for n in sorted(before.keys() - after.keys())]
+    changes += [_added(f"resource `{n}`") for n in sorted(after.keys() - before.keys())]
     changes += [
-        _changed(f"resource {n}", f"now at {after[n]} (was {before[n]})")
+        _changed(f"resource `{n}`", f"now at `{after[n]}` (was `{before[n]}`)")
         for n in sorted(before.keys() & after.keys())
         if before[n] != after[n]
     ]
@@ -226,14 +230,15 @@ def _diff_resources(before: dict[str, str], after: dict[str, str]) -> list[Chang
 def _type_change(subject: str, what: str, old: str, new: str, side: Side) -> Change:
     """A sent value may widen (more is accepted), a received one may narrow (less to handle)."""
     relation = compare_types(old, new)
-    text = f"{what} type {new} (was {old})"
+    types = f"`{new}` (was `{old}`)"
     if relation == "wider" and side == "input":
-        return _changed(subject, f"{what} accepts more: {new} (was {old})")
+        return _changed(subject, f"{what} accepts more: {types}")
     if relation == "narrower" and side == "output":
-        return _changed(subject, f"{what} is narrower: {new} (was {old})")
+        return _changed(subject, f"{what} is narrower: {types}")
     if relation == "same":
-        return _changed(subject, f"{what} type written {new} (was {old})", "patch")
-    return _breaking(subject, f"{what} {'narrowed' if relation == 'narrower' else 'widened' if relation == 'wider' else 'changed'}: {new} (was {old})")
+        return _changed(subject, f"{what} type written {types}", "patch")
+    how = {"narrower": "narrowed", "wider": "widened"}.get(relation, "changed")
+    return _breaking(subject, f"{what} type {how}: {types}")
 
 
 Relation = Literal["same", "wider", "narrower", "other"]

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from generator.schema_types import TypeMapper, union_members, _union, is_json_media
+from generator.schema_types import TypeMapper, _union, is_json_media, union_members
 
 DOC: dict[str, Any] = {
     "components": {
