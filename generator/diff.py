@@ -133,12 +133,15 @@ def _diff_param(subject: str, old: dict[str, Any], new: dict[str, Any]) -> list[
 
 
 def _only_none(old: dict[str, Any], new: dict[str, Any]) -> bool:
-    """A required value became optional (or back) and its annotation only gained (lost) ``None``:
-    reported once, as the change of ``required``."""
-    if old["required"] == new["required"]:
-        return False
+    """The annotation only gained or lost ``None`` along with a change reported already: a
+    required value became optional (or back), or an optional one's default stopped (or started)
+    being ``None`` — there ``None`` only meant "not given"."""
     a, b = set(union_members(old["type"])), set(union_members(new["type"]))
-    return a ^ b == {"None"}
+    if a ^ b != {"None"}:
+        return False
+    if old["required"] != new["required"]:
+        return True
+    return "None" in (old.get("default"), new.get("default")) and old.get("default") != new.get("default")
 
 
 # --- models ---------------------------------------------------------------------------------
