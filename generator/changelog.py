@@ -65,13 +65,13 @@ def plan_release(
     """The version and changelog for a package whose client API is now ``new_client``.
 
     ``version`` is the one in ``apis.toml``; ``old_surface`` and ``old_changelog`` are what the
-    package folder holds (``None``: missing). Without a recorded client API the changelog
-    starts (its first section is ``version``) and nothing is bumped. When the client API
+    package folder holds (``None``: missing). Without a recorded client API (or one recorded
+    in another format) the changelog starts (its first section is ``version``) and nothing is bumped. When the client API
     changed, a version differing from the one the package was written with is the user's
     choice and is kept; otherwise it is bumped by the verdict.
     """
     old_client = (old_surface or {}).get("client")
-    if old_client is None:
+    if old_client is None or old_client.get("format") != new_client.get("format"):  # nothing to compare with
         text = old_changelog if old_changelog is not None else start_changelog(distribution, version, new_client)
         return Release(version, (), "none", text, bumped=False)
     changes = tuple(diff_client_apis(old_client, new_client))
@@ -98,8 +98,10 @@ def start_changelog(distribution: str, version: str | None, client: dict[str, An
     )
     if version is None:
         return head
-    methods, models = len(client.get("methods", {})), len(client.get("models", {}))
-    return head + f"\n## {version}\n\nFirst recorded client API: {methods} methods, {models} models and enums.\n"
+    counts = [f"{len(client.get('methods', {}))} methods", f"{len(client.get('models', {}))} models and enums"]
+    if client.get("resources"):
+        counts.append(f"{len(client['resources'])} resource services")
+    return head + f"\n## {version}\n\nFirst recorded client API: {', '.join(counts)}.\n"
 
 
 def section(version: str, changes: tuple[Change, ...] | list[Change], bump: Bump) -> str:

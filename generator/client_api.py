@@ -44,7 +44,9 @@ def client_api(api: Api) -> dict[str, Any]:
         for name, entry in _methods(op, skip):
             methods[prefix + name] = entry
     models = _models(api.models_code)
-    _mark_use(methods, models)
+    # error bodies reach users inside the exceptions: received too
+    errors = {n for op in api.operations for r in op.errors for n in _names(_plain(r.type_expr))}
+    _mark_use(methods, models, errors)
     resources = {
         f"{group.name}.{service}": str(path) for group in api.resources for service, path in group.services
     }
@@ -191,10 +193,11 @@ def _field_docs(value: ast.expr | None) -> list[str]:
     return []
 
 
-def _mark_use(methods: dict[str, dict[str, Any]], models: dict[str, dict[str, Any]]) -> None:
-    """Set each model's ``use``: reached from what users send, what they get back, both or neither."""
+def _mark_use(methods: dict[str, dict[str, Any]], models: dict[str, dict[str, Any]], errors: set[str]) -> None:
+    """Set each model's ``use``: reached from what users send, what they get back (results and
+    error bodies), both or neither."""
     sent = _closure({n for m in methods.values() for p in m["params"] for n in _names(p["type"])}, models)
-    received = _closure({n for m in methods.values() for n in _names(m["returns"])}, models)
+    received = _closure({n for m in methods.values() for n in _names(m["returns"])} | errors, models)
     for name, model in models.items():
         use: Use = "both" if name in sent and name in received else "request" if name in sent else "response" if name in received else "none"
         model["use"] = use
