@@ -26,7 +26,7 @@ from .ir import Api, Operation
 from .loader import load_spec
 from .render import signature
 
-FORMAT = 1
+FORMAT = 1  # a change of the snapshot's shape must bump it: an old snapshot is then started over, not diffed
 Use = Literal["request", "response", "both", "none"]
 _MODELS_PREFIX = re.compile(r"\bmodels\.")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -44,9 +44,10 @@ def client_api(api: Api) -> dict[str, Any]:
         for name, entry in _methods(op, skip):
             methods[prefix + name] = entry
     models = _models(api.models_code)
-    # error bodies reach users inside the exceptions: received too
-    errors = {n for op in api.operations for r in op.errors for n in _names(_plain(r.type_expr))}
-    _mark_use(methods, models, errors)
+    # whole response bodies (a method may return only part of one) and error bodies (inside the
+    # exceptions) are received too
+    bodies = [r for op in api.operations for r in (op.success, *op.errors)]
+    _mark_use(methods, models, {n for r in bodies for n in _names(_plain(r.type_expr))})
     resources = {
         f"{group.name}.{service}": str(path) for group in api.resources for service, path in group.services
     }
@@ -166,7 +167,8 @@ def _model(node: ast.ClassDef) -> dict[str, Any]:
                 continue
             fields[stmt.target.id] = {"type": ast.unparse(annotation), "required": _required(stmt.value)}
             docs.extend(_field_docs(stmt.value))
-    return {"kind": "model", "fields": fields, "doc": _digest([str(d) for d in docs])}
+    bases = [ast.unparse(b).rpartition(".")[2] for b in node.bases]
+    return {"kind": "model", "bases": bases, "fields": fields, "doc": _digest([str(d) for d in docs])}
 
 
 def _dunder(stmt: ast.Assign) -> bool:
@@ -193,11 +195,11 @@ def _field_docs(value: ast.expr | None) -> list[str]:
     return []
 
 
-def _mark_use(methods: dict[str, dict[str, Any]], models: dict[str, dict[str, Any]], errors: set[str]) -> None:
-    """Set each model's ``use``: reached from what users send, what they get back (results and
-    error bodies), both or neither."""
+def _mark_use(methods: dict[str, dict[str, Any]], models: dict[str, dict[str, Any]], bodies: set[str]) -> None:
+    """Set each model's ``use``: reached from what users send, what they get back (results,
+    response and error ``bodies``), both or neither."""
     sent = _closure({n for m in methods.values() for p in m["params"] for n in _names(p["type"])}, models)
-    received = _closure({n for m in methods.values() for n in _names(m["returns"])} | errors, models)
+    received = _closure({n for m in methods.values() for n in _names(m["returns"])} | bodies, models)
     for name, model in models.items():
         use: Use = "both" if name in sent and name in received else "request" if name in sent else "response" if name in received else "none"
         model["use"] = use
@@ -216,8 +218,9 @@ def _closure(roots: set[str], models: dict[str, dict[str, Any]]) -> set[str]:
         if name in seen:
             continue
         seen.add(name)
-        for f in models[name].get("fields", {}).values():
-            todo.extend(n for n in _names(f["type"]) if n in models and n not in seen)
+        # a model's fields lead to their models, and its bases (``allOf``) hold fields of it too
+        linked = [n for f in models[name].get("fields", {}).values() for n in _names(f["type"])]
+        todo.extend(n for n in [*linked, *models[name].get("bases", [])] if n in models and n not in seen)
     return seen
 
 

@@ -187,6 +187,10 @@ def _diff_enum(subject: str, old: dict[str, Any], new: dict[str, Any]) -> list[C
 def _diff_fields(subject: str, old: dict[str, Any], new: dict[str, Any], side: Side) -> list[Change]:
     before, after = old["fields"], new["fields"]
     changes = [_breaking(subject, f"field `{n}` removed") for n in sorted(before.keys() - after.keys())]
+    # a base (``allOf``) brings its fields and ``isinstance``: losing one breaks, gaining one adds
+    old_bases, new_bases = old.get("bases", []), new.get("bases", [])
+    changes += [_breaking(subject, f"no longer derives from `{b}`") for b in old_bases if b not in new_bases]
+    changes += [_added(subject, f"derives from `{b}` now") for b in new_bases if b not in old_bases]
     for name in sorted(after.keys() - before.keys()):
         # readers keep unknown fields, so any new field is fine for them; a sender must give a required one
         if after[name]["required"] and side != "output":

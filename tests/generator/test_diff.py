@@ -328,6 +328,21 @@ def test_a_model_sent_and_received_is_judged_both_ways(spec_dir: Path) -> None:
     assert [str(c) for c in changes if c.breaking] == ["model `Pet` (request and response): new required field `born`"]
 
 
+def test_a_base_model_is_judged_by_where_its_subclasses_go(spec_dir: Path) -> None:
+    doc = copy.deepcopy(BASE)
+    doc["components"]["schemas"]["Named"] = {"type": "object", "properties": {"nick": {"type": "string"}}}
+    doc["components"]["schemas"]["Owner"] = {"allOf": [_ref("Named"), {"type": "object", "properties": {"since": {"type": "string"}}}]}
+    doc["paths"]["/owner"] = {"get": {"operationId": "getOwner", "responses": {"200": {"description": "ok", "content": _json(_ref("Owner"))}}}}
+    before = _client_api(spec_dir, "allof_before", doc)
+    assert before["models"]["Owner"]["bases"] == ["Named"]
+    assert before["models"]["Named"]["use"] == "response"  # reached only through Owner
+    after_doc = copy.deepcopy(doc)
+    after_doc["components"]["schemas"]["Named"]["properties"]["nick"]["type"] = "integer"
+    after_doc["components"]["schemas"]["Owner"] = {"type": "object", "properties": {"since": {"type": "string"}}}
+    changes = [str(c) for c in diff_client_apis(before, _client_api(spec_dir, "allof_after", after_doc)) if c.breaking]
+    assert "model `Owner` (response): no longer derives from `Named`" in changes
+
+
 def test_no_earlier_api_is_a_first_version(base_api: dict[str, Any]) -> None:
     (change,) = diff_client_apis(None, base_api)
     assert (change.group, change.breaking, bump_of([change])) == ("added", False, "minor")
