@@ -15,6 +15,7 @@ from .client_api import client_api_of_spec
 from .config import CONFIG_FILE, PackageConfig, Project, load_project, package_config
 from .diagnostics import SpecError
 from .diff import Change, bump_of, diff_client_apis
+from .escaping import clean
 from .loader import load_spec
 from .pipeline import compare_tree, generate_package, read_surface, with_release, write_package
 from .revision import RevisionError, checkout
@@ -241,7 +242,7 @@ def _diff(args: argparse.Namespace) -> int:
         for _, title, changes in reports:
             print(title)
             for change in changes:
-                print(f"  {change.group:<9} {change}")
+                print(f"  {change.group:<9} {clean(str(change))}")  # no control characters from a spec
             if not changes:
                 print("  no change to the client API")
             print(f"{'  ' if len(reports) > 1 else ''}bump: {bump_of(changes)}")

@@ -21,10 +21,12 @@ from typing import Any, Literal
 
 from .config import PackageConfig
 from .datamodels import generate_models
+from .diagnostics import SpecError
 from .escaping import prose_cleaned
 from .ir import Api, Operation
 from .loader import load_spec
 from .render import signature
+from .validate import blocking, validate
 
 FORMAT = 1  # a change of the snapshot's shape must bump it: an old snapshot is then started over, not diffed
 Use = Literal["request", "response", "both", "none"]
@@ -62,12 +64,17 @@ def client_api(api: Api) -> dict[str, Any]:
 def client_api_of_spec(spec_path: Path, root: Path | None = None, cfg: PackageConfig | None = None) -> dict[str, Any]:
     """Load a spec, make its models, build the API model and return its client API.
 
-    No validation and no rendering: the diff of two specs needs only the stages the client API
-    is read from. ``cfg`` gives the model bases of an API of ``apis.toml`` (as ``generate`` does).
+    Validated leniently, as ``generate SPEC --package`` does: only what no client can be made
+    despite raises :class:`~generator.diagnostics.SpecError`. No rendering: the diff of two
+    specs needs only the stages the client API is read from. ``cfg`` gives the model bases of
+    an API of ``apis.toml`` (as ``generate`` does).
     """
     from .build import build_api
 
     spec = load_spec(spec_path, root)
+    fatal = blocking(validate(spec, cfg.reserved_names if cfg else ()), strict=False)
+    if fatal:
+        raise SpecError(fatal)
     models_code = generate_models(
         prose_cleaned(spec.document),
         base_class=f"{cfg.package}.{cfg.model_base}" if cfg and cfg.model_base else None,

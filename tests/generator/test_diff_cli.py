@@ -78,6 +78,11 @@ def test_unreadable_spec_exits_1(run_cli: Run, specs: dict[str, Path], tmp_path:
     result = run_cli("diff", specs["old"], tmp_path / "missing.yaml")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
+    dangling = copy.deepcopy(BASE)
+    dangling["paths"]["/pets"]["get"]["responses"]["200"]["content"] = {"application/json": {"schema": {"$ref": "#/components/schemas/Nope"}}}
+    result = run_cli("diff", specs["old"], _write(tmp_path / "dangling.yaml", dangling))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and "dangling.yaml#/paths/" in result.stderr
 
 
 # --- --rev: each spec of apis.toml against a git revision ---------------------------------
