@@ -55,6 +55,14 @@ Exit codes: 0 nothing breaks (or --allow-breaking); 1 a breaking change, or a sp
 be read; 2 bad arguments; 3 another failure (git, file system).
 """
 
+DIFF_EPILOG = """\
+examples:
+  python -m generator diff old.yaml new.yaml              two spec files
+  python -m generator diff --rev HEAD                     every spec of apis.toml against its last commit
+  python -m generator diff --rev origin/main petstore     in CI: exit 1 if the branch breaks users
+  python -m generator diff --rev v1.2 --json --allow-breaking   the changes and the bump, as JSON
+"""
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
@@ -81,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     p_check.add_argument("apis", nargs="*", help="API keys from apis.toml (default: all)")
     p_diff = sub.add_parser(
         "diff", help="what changed in the client API between two specs, breaking or not, and the bump it needs",
-        description=DIFF_HELP, formatter_class=raw,
+        description=DIFF_HELP, epilog=DIFF_EPILOG, formatter_class=raw,
     )
     p_diff.add_argument("targets", nargs="*", help="OLD NEW spec files; with --rev: API keys from apis.toml (default: all)")
     p_diff.add_argument("--rev", help="compare each spec of apis.toml with its content at this git revision")
