@@ -61,14 +61,18 @@ def plan_release(
     old_surface: dict[str, Any] | None,
     new_client: dict[str, Any],
     old_changelog: str | None,
+    *,
+    record_only: bool = False,
 ) -> Release:
     """The version and changelog for a package whose client API is now ``new_client``.
 
     ``version`` is the one in ``apis.toml``; ``old_surface`` and ``old_changelog`` are what the
     package folder holds (``None``: missing). Without a recorded client API (or one recorded
-    in another format) the changelog starts (its first section is ``version``) and nothing is bumped. When the client API
-    changed, a version differing from the one the package was written with is the user's
-    choice and is kept; otherwise it is bumped by the verdict.
+    in another format) the changelog starts (its first section is ``version``) and nothing is
+    bumped. When the client API changed, a version differing from the one the package was
+    written with is the user's choice and is kept; otherwise it is bumped by the verdict.
+    ``record_only`` (``generate --no-bump``) records the new client API as it is: no new
+    version, no section.
     """
     old_client = (old_surface or {}).get("client")
     if old_client is None or old_client.get("format") != new_client.get("format"):  # nothing to compare with
@@ -81,8 +85,8 @@ def plan_release(
         base = old_changelog
     else:  # started now: its first section is the version the package folder holds
         base = start_changelog(distribution, str(written_with or version) if changes else version, old_client)
-    if not changes:
-        return Release(version, (), "none", base, bumped=False)
+    if not changes or record_only:
+        return Release(version, changes, bump, base, bumped=False)
     chosen = version != written_with
     new_version = version if chosen else next_version(version, bump)
     return Release(new_version, changes, bump, prepend(base, section(new_version, changes, bump)), bumped=not chosen)

@@ -85,6 +85,10 @@ def main(argv: list[str] | None = None) -> int:
         "--strict", action="store_true",
         help="with --package: refuse on any finding, as for the specs of apis.toml (which are always strict)",
     )
+    p_gen.add_argument(
+        "--no-bump", action="store_true",
+        help="record a changed client API without a new version or CHANGELOG.md section (e.g. after a generator upgrade)",
+    )
     p_check = sub.add_parser("check", help="regenerate into a temporary folder and fail if generated/ differs", epilog=EXIT_CODES, formatter_class=raw)
     p_check.add_argument("apis", nargs="*", help="API keys from apis.toml (default: all)")
     p_diff = sub.add_parser(
@@ -102,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "generate":
             if args.package or args.output:
                 return _generate_one(args.root, args.targets, args.package, args.output, strict=args.strict)
-            return _generate(load_project(args.root), args.targets)
+            return _generate(load_project(args.root), args.targets, bump=not args.no_bump)
         if args.command == "diff":
             return _diff(args)
         return _check(load_project(args.root), args.apis)
@@ -152,13 +156,13 @@ def _validate(root: Path | None, specs: list[Path], *, strict: bool = False) -> 
     return EXIT_FAILED if failed else EXIT_OK
 
 
-def _generate(project: Project, keys: list[str]) -> int:
+def _generate(project: Project, keys: list[str], *, bump: bool = True) -> int:
     apis = [project.api(k) for k in keys] if keys else list(project.apis)
     for cfg in apis:
         package = generate_package(cfg, project.templates, project.root)
         out_dir = project.generated / cfg.distribution
         old_surface = read_surface(out_dir)
-        package, release = with_release(package, out_dir, project.templates, project.root)
+        package, release = with_release(package, out_dir, project.templates, project.root, bump=bump)
         changes = diff_surfaces(old_surface, package.surface)
         if release.bumped:  # the version goes into apis.toml before the package is written
             config = project.root / CONFIG_FILE
@@ -168,7 +172,7 @@ def _generate(project: Project, keys: list[str]) -> int:
         for line in changes:
             print(f"    {line}")
         if release.changes:
-            print(f"    {_version_line(cfg, release)}")
+            print(f"    {_version_line(cfg, release) if bump else f'version {release.version} kept (--no-bump; verdict: {release.bump})'}")
     return EXIT_OK
 
 

@@ -174,3 +174,16 @@ def test_a_version_set_by_hand_wins(run_cli: Run, project_copy: Path) -> None:
     package = project_copy / "generated" / "grad300-client"
     assert 'version = "1.0.0"' in (package / "pyproject.toml").read_text(encoding="utf-8")
     assert "## 1.0.0\n" in (package / "CHANGELOG.md").read_text(encoding="utf-8")
+
+
+def test_no_bump_records_the_client_api_as_it_is(run_cli: Run, project_copy: Path) -> None:
+    package = project_copy / "generated" / "grad300-client"
+    changelog = (package / "CHANGELOG.md").read_bytes()
+    _remove_request_enum_value(project_copy)
+    result = run_cli("--root", project_copy, "generate", "grad300", "--no-bump")
+    assert result.returncode == 0, result.stderr
+    assert "version 0.2.0 kept (--no-bump; verdict: major)" in result.stdout
+    assert load_project(project_copy).api("grad300").version == "0.2.0"
+    assert (package / "CHANGELOG.md").read_bytes() == changelog
+    assert "OnOff" not in (package / "api-surface.json").read_text(encoding="utf-8")
+    assert run_cli("--root", project_copy, "check", "grad300").returncode == 0  # recorded: nothing to bump now
