@@ -90,16 +90,15 @@ def _diff_method(subject: str, old: dict[str, Any], new: dict[str, Any]) -> list
         _, p = new_params[name]
         if p["required"]:
             changes.append(_breaking(subject, f"new required parameter `{name}`"))
-        elif p["kind"] == "positional" and _moves_positionals(new_params[name][0], new["params"], old_params):
-            changes.append(_breaking(subject, f"new optional parameter `{name}` moves positional ones"))
         else:
             changes.append(_added(subject, f"new optional parameter `{name}`"))
-    old_positions = [p["name"] for p in old["params"] if p["kind"] == "positional" and p["name"] in new_params]
-    new_positions = [p["name"] for p in new["params"] if p["kind"] == "positional" and p["name"] in old_params]
     for name in sorted(old_params.keys() & new_params.keys()):
         changes += _diff_param(subject, old_params[name][1], new_params[name][1])
-    if [n for n in new_positions if n in old_positions] != [n for n in old_positions if n in new_positions]:
-        changes.append(_breaking(subject, "positional parameters reordered: " + ", ".join(f"`{n}`" for n in new_positions)))
+    # a call passing arguments by position binds them by index: every such index must stay
+    old_at, new_at = _positions(old["params"]), _positions(new["params"])
+    for name, at in old_at.items():
+        if name in new_at and new_at[name] != at:
+            changes.append(_breaking(subject, f"positional parameter `{name}` moves from place {at + 1} to {new_at[name] + 1}"))
     if old["returns"] != new["returns"]:
         changes.append(_type_change(subject, "returns", old["returns"], new["returns"], "output"))
     if old["operation"] != new["operation"]:
@@ -109,9 +108,8 @@ def _diff_method(subject: str, old: dict[str, Any], new: dict[str, Any]) -> list
     return changes
 
 
-def _moves_positionals(at: int, params: list[dict[str, Any]], old: dict[str, Any]) -> bool:
-    """Whether a new positional parameter comes before one that callers already pass by position."""
-    return any(p["kind"] == "positional" and p["name"] in old for p in params[at + 1 :])
+def _positions(params: list[dict[str, Any]]) -> dict[str, int]:
+    return {p["name"]: i for i, p in enumerate(q for q in params if q["kind"] == "positional")}
 
 
 def _diff_param(subject: str, old: dict[str, Any], new: dict[str, Any]) -> list[Change]:

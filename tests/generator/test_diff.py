@@ -141,6 +141,10 @@ def parameter_type_narrowed(doc: Doc) -> None:
     doc["paths"]["/pets/{petId}"]["get"]["parameters"][0]["schema"] = {"type": "boolean"}
 
 
+def parameter_made_positional(doc: Doc) -> None:
+    doc["paths"]["/pets"]["get"]["x-specwright-positional"] = ["limit"]  # after none: nothing moves
+
+
 def parameter_default_changed(doc: Doc) -> None:
     _list_params(doc)[0]["schema"] = {"type": "integer", "default": 20}
 
@@ -240,6 +244,7 @@ CASES: list[tuple[Edit, bool, str, str]] = [
     (parameter_type_widened, False, "minor", "accepts more"),
     (parameter_type_narrowed, True, "major", "`pet_id` type"),
     (parameter_default_changed, False, "minor", "parameter `limit`"),
+    (parameter_made_positional, False, "minor", "`limit` may be given by position now"),
     (request_enum_value_added, False, "minor", "new value `'pending'`"),
     (request_enum_value_removed, True, "major", "value `'sold'` removed"),
     (response_enum_value_added, False, "minor", "new value `'bird'`"),
@@ -341,6 +346,19 @@ def test_a_base_model_is_judged_by_where_its_subclasses_go(spec_dir: Path) -> No
     after_doc["components"]["schemas"]["Owner"] = {"type": "object", "properties": {"since": {"type": "string"}}}
     changes = [str(c) for c in diff_client_apis(before, _client_api(spec_dir, "allof_after", after_doc)) if c.breaking]
     assert "model `Owner` (response): no longer derives from `Named`" in changes
+
+
+def test_positional_parameters_keep_their_places(spec_dir: Path) -> None:
+    doc = copy.deepcopy(BASE)
+    doc["paths"]["/pets"]["get"]["x-specwright-positional"] = ["limit", "status"]
+    before = _client_api(spec_dir, "positional_before", doc)
+    doc["paths"]["/pets"]["get"]["x-specwright-positional"] = ["status", "limit"]
+    changes = diff_client_apis(before, _client_api(spec_dir, "positional_after", doc))
+    assert [str(c) for c in changes] == [
+        "method `list_pets`: positional parameter `limit` moves from place 1 to 2",
+        "method `list_pets`: positional parameter `status` moves from place 2 to 1",
+    ]
+    assert all(c.breaking for c in changes)
 
 
 def test_no_earlier_api_is_a_first_version(base_api: dict[str, Any]) -> None:
