@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import json
 import time
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .changelog import CHANGELOG, Release, plan_release
 from .config import PackageConfig
 from .datamodels import generate_models
 from .diagnostics import Diagnostic, SpecError
@@ -26,7 +28,15 @@ from .surface import api_surface
 from .validate import blocking, validate
 
 SURFACE_FILE = "api-surface.json"
-__all__ = ["BLACK_MODE", "GeneratedPackage", "generate_package", "finish", "write_package", "compare_tree"]
+__all__ = [
+    "BLACK_MODE",
+    "GeneratedPackage",
+    "generate_package",
+    "finish",
+    "write_package",
+    "compare_tree",
+    "with_release",
+]
 
 
 @dataclass(frozen=True)
@@ -157,6 +167,27 @@ def generate_package(cfg: PackageConfig, templates: Path, root: Path | None, *, 
     return GeneratedPackage(
         cfg, api, files, per_api_lines(templates, cfg), time.perf_counter() - started, tuple(findings)
     )
+
+
+def with_release(
+    package: GeneratedPackage, out_dir: Path, templates: Path, root: Path | None, *, bump: bool = True
+) -> tuple[GeneratedPackage, Release]:
+    """The package as it is to be written over ``out_dir``: at its next version when its client
+    API changed since ``out_dir`` was written (generated again with it), with its changelog.
+
+    Reads ``out_dir`` only; ``generate`` writes the result (and the version into ``apis.toml``),
+    ``check`` compares it, so both decide the same way. ``bump=False`` records the client API
+    without a new version or changelog section.
+    """
+    changelog_path = out_dir / CHANGELOG
+    old_changelog = changelog_path.read_text(encoding="utf-8") if changelog_path.is_file() else None
+    cfg = package.cfg
+    release = plan_release(
+        cfg.distribution, cfg.version, read_surface(out_dir), package.surface["client"], old_changelog, record_only=not bump
+    )
+    if release.version != cfg.version:
+        package = generate_package(dataclasses.replace(cfg, version=release.version), templates, root)
+    return dataclasses.replace(package, files={**package.files, CHANGELOG: release.changelog}), release
 
 
 def finish(path: str, text: str, api: Api, formatted: str | None = None) -> str:

@@ -99,7 +99,7 @@ class TypeMapper:
 def _union(parts: list[str]) -> str:
     out: list[str] = []
     for part in parts:
-        for piece in _split_top(part):
+        for piece in union_members(part):
             if piece not in out:
                 out.append(piece)
     if "Any" in out:
@@ -110,8 +110,8 @@ def _union(parts: list[str]) -> str:
     return " | ".join(out) if out else "Any"
 
 
-def _split_top(annotation: str) -> list[str]:
-    """Split ``a | list[b | c]`` at top-level bars only."""
+def union_members(annotation: str) -> list[str]:
+    """``a | list[b | c]`` -> ``["a", "list[b | c]"]``: the members of a top-level union."""
     pieces, depth, start = [], 0, 0
     for i, char in enumerate(annotation):
         if char == "[":

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .client_api import client_api
 from .config import PackageConfig
 from .ir import Api
 from .render import tree_all
@@ -46,6 +47,9 @@ def api_surface(api: Api, cfg: PackageConfig, files: Mapping[str, str]) -> dict[
         "operations": dict(sorted(operations.items())),
         "models": {m.class_name: list(m.fields) for m in sorted(api.models, key=lambda m: m.class_name)},
         "errors": sorted(vars(cfg.errors).values()),
+        # what `generate` compares to judge a change and bump the version (generator.changelog)
+        "version": cfg.version,
+        "client": client_api(api),
     }
 
 

@@ -61,9 +61,9 @@ def test_help_mentions_exit_codes(run_cli: Run) -> None:
     result = run_cli("--help")
     assert result.returncode == 0
     text = " ".join(result.stdout.split())
-    assert "Exit codes: 0 success; 1 a spec is invalid, or `check` found drift; 2 bad arguments;" in text
-    assert "3 generation failed" in text
-    for command in ("validate", "generate", "check"):
+    assert "Exit codes: 0 success; 1 a spec is invalid, `check` found drift, or `diff` found a breaking change;" in text
+    assert "2 bad arguments; 3 generation failed" in text
+    for command in ("validate", "generate", "check", "diff"):
         assert command in result.stdout
 
 
@@ -216,9 +216,16 @@ def test_spec_change_check_generate_check(run_cli: Run, project_copy: Path) -> N
     assert generated.returncode == 0, generated.stderr
     out = generated.stdout.splitlines()
     assert out[0].startswith("grad300: 4 operations, 8 models, ")
-    assert [line.strip() for line in out[1:]] == changed
-    api_py = (project_copy / "generated" / "grad300-client" / API_PY).read_text(encoding="utf-8")
+    # a new optional parameter: a minor change, 0.2.0 -> 0.2.1 (below 1.0 everything moves one place down)
+    assert [line.strip() for line in out[1:]] == [*changed, "version 0.2.1, bumped (minor); CHANGELOG.md has a section for it"]
+    package = project_copy / "generated" / "grad300-client"
+    api_py = (package / API_PY).read_text(encoding="utf-8")
     assert "min_size: int | None = None" in api_py
+    assert 'version = "0.2.1"' in (package / "pyproject.toml").read_text(encoding="utf-8")
+    assert load_project(project_copy).api("grad300").version == "0.2.1"
+    changelog = (package / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "## 0.2.1\n" in changelog and changelog.index("## 0.2.1") < changelog.index("## 0.2.0")
+    assert "- method `iter_list_scans`: new optional parameter `min_size`" in changelog
 
     again = run_cli("--root", project_copy, "check")
     assert again.returncode == 0, again.stdout

@@ -15,7 +15,14 @@ import pytest
 
 from generator.config import Project, package_config
 from generator.output import MANIFEST, manifest_text
-from generator.pipeline import SURFACE_FILE, GeneratedPackage, compare_tree, generate_package, write_package
+from generator.pipeline import (
+    SURFACE_FILE,
+    GeneratedPackage,
+    compare_tree,
+    generate_package,
+    with_release,
+    write_package,
+)
 
 GOLDEN = Path(__file__).resolve().parents[2] / "generated" / "grad300-client"
 
@@ -31,7 +38,16 @@ def _tree(folder: Path) -> dict[str, bytes]:
 # --- grad300 golden --------------------------------------------------------------------
 
 
-def test_grad300_matches_committed_files_byte_for_byte(grad300_package: GeneratedPackage) -> None:
+@pytest.fixture(scope="module")
+def grad300_written(grad300_package: GeneratedPackage, project: Project) -> GeneratedPackage:
+    """The package as `generate` writes it over the committed folder: with its CHANGELOG.md."""
+    released, release = with_release(grad300_package, GOLDEN, project.templates, project.root)
+    assert release.changes == () and not release.bumped  # the committed package is up to date
+    return released
+
+
+def test_grad300_matches_committed_files_byte_for_byte(grad300_written: GeneratedPackage) -> None:
+    grad300_package = grad300_written
     on_disk = _tree(GOLDEN)
     fresh = {rel: text.encode("utf-8") for rel, text in grad300_package.files.items()}
     fresh[MANIFEST] = manifest_text(grad300_package.files).encode("utf-8")
@@ -75,7 +91,8 @@ def test_package_summary_and_surface(grad300_package: GeneratedPackage) -> None:
     assert grad300_package.surface == json.loads((GOLDEN / SURFACE_FILE).read_text(encoding="utf-8"))
 
 
-def test_write_package_over_its_own_output_replaces_it(grad300_package: GeneratedPackage, tmp_path: Path) -> None:
+def test_write_package_over_its_own_output_replaces_it(grad300_written: GeneratedPackage, tmp_path: Path) -> None:
+    grad300_package = grad300_written
     out = tmp_path / "out"
     write_package(grad300_package, out)
     (out / "grad300_client" / "api.py").write_text("# edited\n", encoding="utf-8")

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from generator.schema_types import TypeMapper, _split_top, _union, is_json_media
+from generator.schema_types import TypeMapper, _union, is_json_media, union_members
 
 DOC: dict[str, Any] = {
     "components": {
@@ -134,7 +134,7 @@ def test_is_json_media(media: str, expected: bool) -> None:
 
 
 def test_union_helpers() -> None:
-    assert _split_top("a | list[b | c] | dict[str, d | e]") == ["a", "list[b | c]", "dict[str, d | e]"]
+    assert union_members("a | list[b | c] | dict[str, d | e]") == ["a", "list[b | c]", "dict[str, d | e]"]
     assert _union(["None", "int", "str | None", "int"]) == "int | str | None"
     assert _union([]) == "Any"
     assert _union(["int", "Any"]) == "Any"
