@@ -84,6 +84,37 @@ class ScanRecord:
         )
 
     @classmethod
+    def from_scans(cls, scan_type: ScanType, scans: list[Scan]) -> list[ScanRecord]:
+        """Like :meth:`from_scan` for a whole page, without a constructor call per scan.
+
+        The field values are those pydantic validated; each record is filled the way
+        ``__init__`` would fill it.
+        """
+        new = object.__new__
+        records = []
+        for scan in scans:
+            values = scan.__dict__
+            record = new(cls)
+            record.__dict__ = {
+                "id": values["id"],
+                "scan_type": scan_type,
+                "file_name": values["file_name"],
+                "file_path": values["file_path"],
+                "size": values["size"],
+                "source": values["object"],
+                "ra": values["ra"],
+                "dec": values["dec"],
+                "date": values["date"],
+                "date_obs": values["date_obs"],
+                "date_end": values["date_end"],
+                "gain": values["gain"],
+                "comment": values["comment"],
+                "metadata": dict(scan.__pydantic_extra__ or {}),
+            }
+            records.append(record)
+        return records
+
+    @classmethod
     def from_api(cls, scan_type: ScanType, payload: dict[str, Any]) -> ScanRecord:
         """From one JSON object of a listing; ``ValueError`` if it is not a valid scan."""
         try:
