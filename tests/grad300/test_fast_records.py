@@ -32,24 +32,16 @@ def _payloads(n: int) -> list[dict[str, object]]:
     return out
 
 
-def test_from_scans_equals_from_scan_per_scan() -> None:
-    scans = [Scan.model_validate(p) for p in _payloads(7)]
-    bulk = ScanRecord.from_scans(ScanType.IMAGES, scans)
-    assert bulk == [ScanRecord.from_scan(ScanType.IMAGES, s) for s in scans]
+def test_a_page_of_records_equals_from_scan_per_scan() -> None:
+    payloads = _payloads(7)
+    expected = [ScanRecord.from_scan(ScanType.IMAGES, Scan.model_validate(p)) for p in payloads]
+    bulk = ScanRecord._take_scans(ScanType.IMAGES, [Scan.model_validate(p) for p in payloads])
+    assert bulk == expected
     assert all(type(r) is ScanRecord for r in bulk)
-    # every dataclass field is set, in the form __init__ gives it
-    assert [dataclasses.asdict(r) for r in bulk] == [
-        dataclasses.asdict(ScanRecord.from_scan(ScanType.IMAGES, s)) for s in scans
-    ]
-
-
-def test_from_scans_metadata_is_a_copy_of_the_unknown_keys() -> None:
-    (model,) = [Scan.model_validate(scan(1, "TPI", azimuth=181.0))]
-    (record,) = ScanRecord.from_scans(ScanType.TPI, [model])
-    assert record.metadata["azimuth"] == 181.0
-    assert record.source == model.object
-    record.metadata["azimuth"] = 0.0
-    assert (model.model_extra or {})["azimuth"] == 181.0
+    # every dataclass field is set, in the form __init__ gives it, and nothing else
+    assert [dataclasses.asdict(r) for r in bulk] == [dataclasses.asdict(r) for r in expected]
+    assert [sorted(vars(r)) for r in bulk] == [sorted(f.name for f in dataclasses.fields(ScanRecord))] * 7
+    assert bulk[0].metadata == {"nsamples": 1, **{k: v for k, v in payloads[0].items() if k in ("ctime", "mtime", "azimuth", "elevation")}}
 
 
 def test_query_records_across_pages_equals_per_scan_records(make_client: MakeClient) -> None:

@@ -84,33 +84,21 @@ class ScanRecord:
         )
 
     @classmethod
-    def from_scans(cls, scan_type: ScanType, scans: list[Scan]) -> list[ScanRecord]:
-        """Like :meth:`from_scan` for a whole page, without a constructor call per scan.
+    def _take_scans(cls, scan_type: ScanType, scans: list[Scan]) -> list[ScanRecord]:
+        """Like :meth:`from_scan` for a page of scans nobody else holds, which it uses up.
 
-        The field values are those pydantic validated; each record is filled the way
-        ``__init__`` would fill it.
+        Each record takes over its scan's validated values (no copy, no constructor call):
+        the scans must not be used afterwards.
         """
         new = object.__new__
         records = []
         for scan in scans:
             values = scan.__dict__
+            values["source"] = values.pop("object")
+            values["scan_type"] = scan_type
+            values["metadata"] = scan.__pydantic_extra__ or {}
             record = new(cls)
-            record.__dict__ = {
-                "id": values["id"],
-                "scan_type": scan_type,
-                "file_name": values["file_name"],
-                "file_path": values["file_path"],
-                "size": values["size"],
-                "source": values["object"],
-                "ra": values["ra"],
-                "dec": values["dec"],
-                "date": values["date"],
-                "date_obs": values["date_obs"],
-                "date_end": values["date_end"],
-                "gain": values["gain"],
-                "comment": values["comment"],
-                "metadata": dict(scan.__pydantic_extra__ or {}),
-            }
+            record.__dict__ = values
             records.append(record)
         return records
 
