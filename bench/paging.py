@@ -22,14 +22,13 @@ Import time: ``import <package>`` in a fresh interpreter, generated against repl
 
 The limits of the issue are printed beside the figures, each marked PASS or FAIL; the run
 exits with status 0 either way (these are measurements, not tests). Children:
-``python -m bench.paging child CASE`` and ``python -m bench.paging import MODULE``.
+``python -m bench.paging child CASE``, and a ``python -c`` snippet for imports.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
 import json
 import shutil
 import statistics
@@ -60,14 +59,21 @@ class Replaced:
     distribution: str
     module: str  # imported to time the import (and, for grad300, to page)
     generated_module: str
+    requirements: tuple[str, ...] = ()  # what pip installs, when not just the distribution
 
 
 REPLACED = (
     Replaced("grad300-client", "grad300_client", "grad300_client"),
-    Replaced("cuiman", "cuiman", "cuiman"),
+    # the version the seed describes, with its models package (newer gavicore lacks gavicore.ui)
+    Replaced("cuiman", "cuiman", "cuiman", ("cuiman==0.3.1", "gavicore==0.3.0")),
     Replaced("wwt-api-client", "wwt_api_client.constellations", "wwt_api_client.constellations"),
     Replaced("cloudcix", "cloudcix.api", "cloudcix.api"),
     Replaced("spacestudio-constellation", "spacestudio", "spacestudio"),
+)
+#: the import child: no bench module, so it runs in environments without httpx
+_IMPORT_CHILD = (
+    "import importlib, json, sys, time; started = time.perf_counter(); importlib.import_module(sys.argv[1]);"
+    " print(json.dumps({'seconds': time.perf_counter() - started}))"
 )
 
 
@@ -268,15 +274,8 @@ def child(case: str) -> None:
     print(json.dumps({"seconds": statistics.median(times)}), flush=True)
 
 
-def child_import(module: str) -> None:
-    """Import ``module`` once, in this fresh interpreter; print the seconds as JSON."""
-    started = time.perf_counter()
-    importlib.import_module(module)
-    print(json.dumps({"seconds": time.perf_counter() - started}), flush=True)
-
-
 # -- the throwaway environments of the replaced clients -------------------------------------
-def replaced_python(distribution: str) -> tuple[Path | None, str]:
+def replaced_python(distribution: str, requirements: tuple[str, ...] = ()) -> tuple[Path | None, str]:
     """The interpreter of a venv holding ``distribution`` from PyPI (made on first use), or why not."""
     venv = CLIENTS_DIR / distribution
     python = venv / "bin" / "python"
@@ -288,7 +287,7 @@ def replaced_python(distribution: str) -> tuple[Path | None, str]:
     try:
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
         done = subprocess.run(
-            [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", distribution],
+            [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", *(requirements or [distribution])],
             capture_output=True,
             text=True,
             timeout=600,
@@ -305,9 +304,9 @@ def replaced_python(distribution: str) -> tuple[Path | None, str]:
 
 
 def _run_child(python: Path | str, *args: str) -> float:
-    done = subprocess.run(
-        [str(python), "-m", "bench.paging", *args], cwd=_ROOT, capture_output=True, text=True, timeout=600
-    )
+    """``python -m bench.paging child CASE``, or the import child for ``("import", MODULE)``."""
+    command = ["-c", _IMPORT_CHILD, args[1]] if args[0] == "import" else ["-m", "bench.paging", *args]
+    done = subprocess.run([str(python), *command], cwd=_ROOT, capture_output=True, text=True, timeout=600)
     if done.returncode != 0:
         tail = (done.stderr.strip().splitlines() or ["(no output)"])[-1]
         raise RuntimeError(f"{' '.join(args)} failed under {python}: {tail}")
@@ -379,7 +378,7 @@ def run() -> None:
     imports: dict[str, tuple[Path | str, tuple[str, ...]]] = {}
     missing: dict[str, str] = {}
     for client in REPLACED:
-        python, why = replaced_python(client.distribution)
+        python, why = replaced_python(client.distribution, client.requirements)
         if python is None:
             missing[client.distribution] = why
             continue
@@ -400,13 +399,9 @@ def main(argv: list[str] | None = None) -> None:
     commands = parser.add_subparsers(dest="command")
     one = commands.add_parser("child", help="run one case in this interpreter; print its median as JSON")
     one.add_argument("case", choices=list(CASES))
-    imp = commands.add_parser("import", help="time one import in this interpreter; print it as JSON")
-    imp.add_argument("module")
     args = parser.parse_args(argv)
     if args.command == "child":
         child(args.case)
-    elif args.command == "import":
-        child_import(args.module)
     else:
         run()
 
