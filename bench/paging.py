@@ -18,7 +18,9 @@ is what other processes on a shared machine disturb least. Imports are timed on 
   async twins and the low-level pager ``iter_list_scans``; and a second package's pager
   (cuiman's ``iter_jobs``, link paging over an envelope) against its own floor.
 
-Import time: ``import <package>`` in a fresh interpreter, generated against replaced.
+Import time: ``import <package>`` in a fresh interpreter (CPU time), the generated package
+installed like a user would, into a clean environment of its own (``.tools/bench-clients/
+_generated``, not editable, bytecode compiled), against the replaced client in its own.
 
 The limits of the issue are printed beside the figures, each marked PASS or FAIL; the run
 exits with status 0 either way (these are measurements, not tests). Children:
@@ -29,11 +31,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import json
+import os
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -60,6 +65,7 @@ class Replaced:
     module: str  # imported to time the import (and, for grad300, to page)
     generated_module: str
     requirements: tuple[str, ...] = ()  # what pip installs, when not just the distribution
+    settings: str = ""  # a settings module both packages read on import (CLOUDCIX_SETTINGS_MODULE)
 
 
 REPLACED = (
@@ -67,13 +73,18 @@ REPLACED = (
     # the version the seed describes, with its models package (newer gavicore lacks gavicore.ui)
     Replaced("cuiman", "cuiman", "cuiman", ("cuiman==0.3.1", "gavicore==0.3.0")),
     Replaced("wwt-api-client", "wwt_api_client.constellations", "wwt_api_client.constellations"),
-    Replaced("cloudcix", "cloudcix.api", "cloudcix.api"),
+    Replaced(
+        "cloudcix",
+        "cloudcix.api",
+        "cloudcix.api",
+        settings='CLOUDCIX_API_URL = "https://legacyapi.api.cloudcix.com/"\nCLOUDCIX_API_V2_URL = "https://api.cloudcix.com/"\n',
+    ),
     Replaced("spacestudio-constellation", "spacestudio", "spacestudio"),
 )
 #: the import child: no bench module, so it runs in environments without httpx
 _IMPORT_CHILD = (
-    "import importlib, json, sys, time; started = time.perf_counter(); importlib.import_module(sys.argv[1]);"
-    " print(json.dumps({'seconds': time.perf_counter() - started}))"
+    "import importlib, json, sys, time; started = time.process_time(); importlib.import_module(sys.argv[1]);"
+    " print(json.dumps({'seconds': time.process_time() - started}))"
 )
 
 
@@ -303,10 +314,53 @@ def replaced_python(distribution: str, requirements: tuple[str, ...] = ()) -> tu
     return python, ""
 
 
-def _run_child(python: Path | str, *args: str) -> float:
+def _sources_digest(folders: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and not path.name.endswith(".pyc"):
+                digest.update(str(path.relative_to(_ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def generated_python() -> tuple[Path | None, str]:
+    """A venv holding the runtime and every generated package, installed like a user would
+    (not editable, bytecode compiled by pip, none of the project's dev tools beside them);
+    reinstalled when their sources change."""
+    venv = CLIENTS_DIR / "_generated"
+    python = venv / "bin" / "python"
+    marker = venv / ".installed"
+    folders = [_ROOT / "specwright-runtime", *sorted(p.parent for p in (_ROOT / "generated").glob("*/pyproject.toml"))]
+    digest = _sources_digest(folders)
+    if marker.exists() and marker.read_text() == digest:
+        return python, ""
+    fresh = not python.exists()
+    print(f"  installing the generated packages into {venv.relative_to(_ROOT)} ...", flush=True)
+    try:
+        if fresh:
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
+        again = [] if fresh else ["--no-deps", "--force-reinstall"]
+        done = subprocess.run(
+            [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", *again, *map(str, folders)],
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        return None, str(exc)
+    if done.returncode != 0:
+        errors = [line for line in done.stderr.splitlines() if line.startswith("ERROR")]
+        return None, (errors[-1] if errors else f"pip exited {done.returncode}")[:160]
+    marker.write_text(digest)
+    return python, ""
+
+
+def _run_child(python: Path | str, *args: str, env: dict[str, str] | None = None) -> float:
     """``python -m bench.paging child CASE``, or the import child for ``("import", MODULE)``."""
     command = ["-c", _IMPORT_CHILD, args[1]] if args[0] == "import" else ["-m", "bench.paging", *args]
-    done = subprocess.run([str(python), *command], cwd=_ROOT, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [str(python), *command], cwd=_ROOT, capture_output=True, text=True, timeout=600, env=env
+    )
     if done.returncode != 0:
         tail = (done.stderr.strip().splitlines() or ["(no output)"])[-1]
         raise RuntimeError(f"{' '.join(args)} failed under {python}: {tail}")
@@ -314,16 +368,19 @@ def _run_child(python: Path | str, *args: str) -> float:
     return seconds
 
 
-def _medians(jobs: dict[str, tuple[Path | str, tuple[str, ...]]], rounds: int) -> dict[str, float | str]:
+Job = tuple[Path | str, tuple[str, ...], dict[str, str] | None]  # interpreter, arguments, environment
+
+
+def _medians(jobs: dict[str, Job], rounds: int) -> dict[str, float | str]:
     """Each job run ``rounds`` times, the jobs taking turns; the median per job (or its error)."""
     times: dict[str, list[float]] = {name: [] for name in jobs}
     failed: dict[str, str] = {}
     for _ in range(rounds):
-        for name, (python, args) in jobs.items():
+        for name, (python, args, env) in jobs.items():
             if name in failed:
                 continue
             try:
-                times[name].append(_run_child(python, *args))
+                times[name].append(_run_child(python, *args, env=env))
             except (RuntimeError, subprocess.SubprocessError, ValueError, KeyError) as exc:
                 failed[name] = str(exc)
     return {name: failed.get(name) or statistics.median(times[name]) for name in jobs}
@@ -345,12 +402,10 @@ def _ratio_line(label: str, took: float | str, base: float | str, base_label: st
 def run() -> None:
     here = sys.executable
     seed, why = replaced_python("grad300-client")
-    jobs: dict[str, tuple[Path | str, tuple[str, ...]]] = {
-        name: (here, ("child", name)) for name in CASES
-    }
+    jobs: dict[str, Job] = {name: (here, ("child", name), None) for name in CASES}
     if seed is not None:
-        jobs["seed_records"] = (seed, ("child", "records"))
-        jobs["seed_table"] = (seed, ("child", "table"))
+        jobs["seed_records"] = (seed, ("child", "records"), None)
+        jobs["seed_table"] = (seed, ("child", "table"), None)
     print(
         f"paging {TOTAL:,} scans ({PAGE:,} a page) over httpx.MockTransport: median of {ROUNDS} interleaved"
         f" rounds, each a fresh interpreter's median of {REPEATS} runs after a warm-up",
@@ -374,17 +429,30 @@ def run() -> None:
     print(_ratio_line("raw httpx + json, following links", got["job_floor"], got["job_floor"], "floor", None))
     print(_ratio_line("generated cuiman ProcessesApi.iter_jobs", got["job_pager"], got["job_floor"], "floor", 1.5))
 
-    print(f"import time, fresh interpreter, median of {IMPORT_ROUNDS} interleaved rounds: generated / replaced")
-    imports: dict[str, tuple[Path | str, tuple[str, ...]]] = {}
+    print(
+        f"import time, fresh interpreter, CPU time, median of {IMPORT_ROUNDS} interleaved rounds: generated"
+        " (its own environment) / replaced"
+    )
+    generated, why_not = generated_python()
+    if generated is None:
+        print(f"  generated packages could not be installed: {why_not}")
+        return
+    imports: dict[str, Job] = {}
     missing: dict[str, str] = {}
-    for client in REPLACED:
-        python, why = replaced_python(client.distribution, client.requirements)
-        if python is None:
-            missing[client.distribution] = why
-            continue
-        imports[f"replaced {client.distribution}"] = (python, ("import", client.module))
-        imports[f"generated {client.distribution}"] = (here, ("import", client.generated_module))
-    timed = _medians(imports, IMPORT_ROUNDS)
+    with tempfile.TemporaryDirectory(prefix="bench-settings-") as settings_dir:
+        for client in REPLACED:
+            python, why = replaced_python(client.distribution, client.requirements)
+            if python is None:
+                missing[client.distribution] = why
+                continue
+            env = None
+            if client.settings:
+                module = f"bench_{client.distribution.replace('-', '_')}_settings"
+                Path(settings_dir, module + ".py").write_text(client.settings)
+                env = {**os.environ, "PYTHONPATH": settings_dir, "CLOUDCIX_SETTINGS_MODULE": module}
+            imports[f"replaced {client.distribution}"] = (python, ("import", client.module), env)
+            imports[f"generated {client.distribution}"] = (generated, ("import", client.generated_module), env)
+        timed = _medians(imports, IMPORT_ROUNDS)
     for client in REPLACED:
         label = f"import {client.generated_module}"
         if client.distribution in missing:
