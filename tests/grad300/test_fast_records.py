@@ -76,6 +76,7 @@ def test_async_query_records_and_table_equal_sync(make_client: MakeClient) -> No
             return await client.query_records(page_size=6), await client.query(page_size=6)
 
     async_records, async_table = asyncio.run(both())
+    assert gc.isenabled()  # the pause held over the query's awaits has ended
     assert async_records == sync_client.query_records(page_size=6)
     sync_table = sync_client.query(page_size=6)
     assert async_table.colnames == sync_table.colnames  # type: ignore[attr-defined]
@@ -124,4 +125,23 @@ def test_error_status_on_a_later_page(make_client: MakeClient) -> None:
         make_client(backend, token=TOKEN).query_records(scan_type="TPI", page_size=3)
     assert caught.value.status_code == 422
     assert caught.value.response_body == {"detail": "offset too large"}
+    assert gc.isenabled()
+
+
+def test_async_failure_mid_query_ends_the_pause() -> None:
+    backend = FakeBackend({"TPI": _payloads(6)})
+    backend.overrides["/scans/TPI/"] = lambda request: (
+        httpx.Response(200, json=_payloads(3))
+        if request.url.params["offset"] == "0"
+        else httpx.Response(500, json={"detail": "boom"})
+    )
+
+    async def run() -> None:
+        transport = httpx.MockTransport(backend)
+        async with AsyncGrad300Client(BASE_URL, token=TOKEN, transport=transport) as client:
+            await client.query(scan_type="TPI", page_size=3)
+
+    with pytest.raises(Grad300APIError) as caught:
+        asyncio.run(run())
+    assert caught.value.status_code == 500
     assert gc.isenabled()
