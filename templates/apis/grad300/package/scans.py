@@ -109,7 +109,9 @@ def records_to_table(records: list[ScanRecord]) -> Table:
         for key in sorted(set().union(*metadata)):
             cells = [m.get(key) for m in metadata]
             mixed = any(v is None or isinstance(v, (dict, list)) for v in cells)
-            columns.append(column(f"meta_{key}" if key in TABLE_BASE_COLUMNS else key, cells, mixed))
+            columns.append(
+                column(f"meta_{key}" if key in TABLE_BASE_COLUMNS else key, cells, mixed)
+            )
         return Table(columns, copy=False)
 
 
