@@ -36,6 +36,7 @@ RENAMES = {
     "aiter_raw": "iter_raw",
     "aiter_text": "iter_text",
     "anext": "next",
+    "apages_of": "pages_of",
     "aread": "read",
     "StopAsyncIteration": "StopIteration",
 }

@@ -201,3 +201,28 @@ def test_per_api_async_modules_translate(path: Path) -> None:
     result = unasync(path.read_text(encoding="utf-8"), path.name)
     compile(result, path.name, "exec")
     assert "await " not in result and "async def" not in result
+
+
+def test_runtime_page_readers_become_their_sync_twins() -> None:
+    source = """\
+    from specwright_runtime import apages_of, gc_paused
+
+    async def rows(pager: AsyncPager[int]) -> list[int]:
+        out = []
+        async for page in apages_of(pager):
+            with gc_paused():
+                out += page
+        return out
+    """
+    assert sync(source) == same(
+        """\
+    from specwright_runtime import pages_of, gc_paused
+
+    def rows(pager: Pager[int]) -> list[int]:
+        out = []
+        for page in pages_of(pager):
+            with gc_paused():
+                out += page
+        return out
+    """
+    )

@@ -15,7 +15,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import httpx
-from specwright_runtime import redact_url
+from specwright_runtime import apages_of, gc_paused, redact_url
 
 from grad300_client.async_api import AsyncGrad300Api
 from grad300_client.exceptions import Grad300ResponseError
@@ -149,7 +149,7 @@ class AsyncGrad300Client:
             date_from=date_from or None,
             date_to=date_to or None,
         )
-        return [ScanRecord.from_scan(kind, scan) for scan in scans]
+        return ScanRecord._take_scans(kind, scans)
 
     async def query(
         self,
@@ -163,16 +163,17 @@ class AsyncGrad300Client:
         max_results: int | None = None,
     ) -> Table:
         """Every matching scan across all pages (and all types unless one is given), as a ``Table``."""
-        records = await self.query_records(
-            scan_type=scan_type,
-            source=source,
-            scan_name=scan_name,
-            date_from=date_from,
-            date_to=date_to,
-            page_size=page_size,
-            max_results=max_results,
-        )
-        return records_to_table(records)
+        with gc_paused():  # the records and then the table's cells: see query_records
+            records = await self.query_records(
+                scan_type=scan_type,
+                source=source,
+                scan_name=scan_name,
+                date_from=date_from,
+                date_to=date_to,
+                page_size=page_size,
+                max_results=max_results,
+            )
+            return records_to_table(records)
 
     async def query_records(
         self,
@@ -193,22 +194,30 @@ class AsyncGrad300Client:
         size = self._default_page_size if page_size is None else page_size
         check_query(size, max_results, date_from, date_to)
         kinds = [normalize_scan_type(scan_type)] if scan_type else _list(ScanType)
+        filtered = bool(source or scan_name or date_from is not None or date_to is not None)
         results: _list[ScanRecord] = []
-        for kind in kinds:
-            pages = self.api.iter_list_scans(
-                kind,
-                offset=0,
-                limit=size,
-                source=source or None,
-                scan_name=scan_name or None,
-                date_from=date_from or None,
-                date_to=date_to or None,
-            )
-            async for scan in pages:
-                record = ScanRecord.from_scan(kind, scan)
-                if matches(record, source, scan_name, date_from, date_to):
-                    results.append(record)
+        # thousands of records and no cycles among them: the cyclic GC would only walk them
+        # again and again (refcounting still frees everything else meanwhile)
+        with gc_paused():
+            for kind in kinds:
+                pages = self.api.iter_list_scans(
+                    kind,
+                    offset=0,
+                    limit=size,
+                    source=source or None,
+                    scan_name=scan_name or None,
+                    date_from=date_from or None,
+                    date_to=date_to or None,
+                )
+                async for page in apages_of(pages):  # a page at a time: no per-item await
+                    records = ScanRecord._take_scans(kind, page)
+                    if filtered:
+                        records = [
+                            r for r in records if matches(r, source, scan_name, date_from, date_to)
+                        ]
+                    results += records
                     if max_results is not None and len(results) >= max_results:
+                        del results[max_results:]
                         return results
         return results
 

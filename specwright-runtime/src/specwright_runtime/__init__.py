@@ -16,6 +16,7 @@ from .auth import (
     PasswordGrant,
     TokenCache,
 )
+from .bulk import gc_paused
 from .client import (
     AsyncClient,
     AsyncOpenIDConnectMethods,
@@ -43,7 +44,20 @@ from .named import (
     wait_for_status,
 )
 from .oidc_auth import OpenIDConnectAuth
-from .paging import CursorPaging, LinkPaging, OffsetPaging, PageNumberPaging, Paging, apaginate, paginate, select
+from .paging import (
+    AsyncPager,
+    CursorPaging,
+    LinkPaging,
+    OffsetPaging,
+    PageNumberPaging,
+    Pager,
+    Paging,
+    apages_of,
+    apaginate,
+    pages_of,
+    paginate,
+    select,
+)
 from .redact import redact_url
 from .resources import AsyncResourceClient, HeadResult, ResourceClient, ResourcePaging
 from .retries import RetryPolicy
@@ -62,6 +76,7 @@ __all__ = [
     "AsyncClient",
     "AsyncCore",
     "AsyncOpenIDConnectMethods",
+    "AsyncPager",
     "AsyncPasswordLoginMethods",
     "AsyncResourceClient",
     "AuthScheme",
@@ -88,6 +103,7 @@ __all__ = [
     "OpenIDConnectMethods",
     "OpenIDConnectScheme",
     "PageNumberPaging",
+    "Pager",
     "Paging",
     "PasswordGrant",
     "PasswordLoginMethods",
@@ -104,6 +120,7 @@ __all__ = [
     "TokenCache",
     "TokenMethods",
     "__version__",
+    "apages_of",
     "apaginate",
     "await_status",
     "check_argument",
@@ -111,8 +128,10 @@ __all__ = [
     "comma_joined",
     "field_of",
     "find_named",
+    "gc_paused",
     "held_value",
     "name_of",
+    "pages_of",
     "paginate",
     "redact_url",
     "require_named",

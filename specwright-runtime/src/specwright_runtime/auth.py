@@ -28,7 +28,6 @@ from typing import Any, Final, Literal, Protocol
 from urllib.parse import quote
 
 import httpx
-import jwt
 
 from .errors import TokenEndpointError, parse_body
 from .files import write_private
@@ -160,6 +159,8 @@ def jwt_expiry(token: str) -> float | None:
     """The ``exp`` claim of a JWT, read without verifying it; ``None`` if not a JWT."""
     if token.count(".") != 2:
         return None
+    import jwt  # PyJWT (and cryptography) only once a token is read, not at import
+
     try:
         claims = jwt.decode(token, options={"verify_signature": False})
     except jwt.PyJWTError:

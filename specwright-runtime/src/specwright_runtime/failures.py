@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 from pydantic import ValidationError
 
+from .bulk import gc_paused
 from .downloads import IncompleteDownload
 from .errors import ErrorFactory, ErrorInfo, FailureKind, TokenEndpointError, describe_body, parse_body
 from .redact import redact_url, strip_userinfo
@@ -95,7 +96,8 @@ class FailureMapper:
             return None
         content = response.content
         try:
-            return type_adapter(tp).validate_json(content)
+            with gc_paused():  # one page can be thousands of models
+                return type_adapter(tp).validate_json(content)
         except ValidationError as exc:
             body = parse_body(content)
             invalid_json = any(e.get("type") == "json_invalid" for e in exc.errors())

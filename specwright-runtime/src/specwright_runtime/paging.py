@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterator, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any, Generic, TypeAlias, TypeVar
 
 import httpx
@@ -358,6 +359,119 @@ class _Walk:
         return items
 
 
+class Pager(Iterator[T]):
+    """What :func:`paginate` returns: an iterator over every item, lazily.
+
+    :meth:`pages` gives the same walk a page at a time (one list per page), for callers that
+    handle a page in bulk rather than item by item; it cannot follow item-by-item iteration.
+    """
+
+    def __init__(self, fetch: Callable[[Any], Any], walk: _Walk) -> None:
+        self._fetch = fetch
+        self._walk = walk
+        self._items: Iterator[T] | None = None
+        self._paged = False
+
+    def __iter__(self) -> Iterator[T]:
+        if self._items is None:
+            if self._paged:
+                raise RuntimeError("this pager is already being read page by page")
+            self._items = _items_of(self.pages())
+        return self._items  # the generator itself: no extra call per item
+
+    def __next__(self) -> T:
+        return next(iter(self))
+
+    def pages(self) -> Iterator[list[T]]:
+        """The items page by page (empty pages are skipped)."""
+        if self._paged or self._items is not None:
+            raise RuntimeError("this pager is already being read")
+        self._paged = True
+        return _pages(self._fetch, self._walk)
+
+
+def _pages(fetch: Callable[[Any], Any], walk: _Walk) -> Iterator[list[Any]]:
+    while walk.going():
+        items = walk.take(fetch(walk.position))
+        if items:
+            yield items
+
+
+def _items_of(pages: Iterator[list[T]]) -> Iterator[T]:
+    for page in pages:
+        yield from page
+
+
+class AsyncPager(AsyncIterator[T]):
+    """What :func:`apaginate` returns: async twin of :class:`Pager`."""
+
+    def __init__(self, fetch: Callable[[Any], Awaitable[Any]], walk: _Walk) -> None:
+        self._fetch = fetch
+        self._walk = walk
+        self._items: AsyncIterator[T] | None = None
+        self._paged = False
+
+    def __aiter__(self) -> AsyncIterator[T]:
+        if self._items is None:
+            if self._paged:
+                raise RuntimeError("this pager is already being read page by page")
+            self._items = _aitems_of(self.pages())
+        return self._items
+
+    async def __anext__(self) -> T:
+        return await self.__aiter__().__anext__()
+
+    def pages(self) -> AsyncIterator[list[T]]:
+        """Async twin of :meth:`Pager.pages`."""
+        if self._paged or self._items is not None:
+            raise RuntimeError("this pager is already being read")
+        self._paged = True
+        return _apages(self._fetch, self._walk)
+
+
+async def _apages(fetch: Callable[[Any], Awaitable[Any]], walk: _Walk) -> AsyncIterator[list[Any]]:
+    while walk.going():
+        items = walk.take(await fetch(walk.position))
+        if items:
+            yield items
+
+
+async def _aitems_of(pages: AsyncIterator[list[T]]) -> AsyncIterator[T]:
+    async for page in pages:
+        for item in page:
+            yield item
+
+
+def pages_of(items: Iterable[T], size: int = 1000) -> Iterator[list[T]]:
+    """The items of a :class:`Pager` page by page; any other iterable in lists of ``size``."""
+    if isinstance(items, Pager):
+        return items.pages()
+    return _chunks(iter(items), size)
+
+
+def _chunks(items: Iterator[T], size: int) -> Iterator[list[T]]:
+    while chunk := list(islice(items, size)):
+        yield chunk
+
+
+def apages_of(items: AsyncIterable[T], size: int = 1000) -> AsyncIterator[list[T]]:
+    """Async twin of :func:`pages_of`."""
+    if isinstance(items, AsyncPager):
+        return items.pages()
+    return _achunks(aiter(items), size)
+
+
+async def _achunks(items: AsyncIterator[T], size: int) -> AsyncIterator[list[T]]:
+    chunk: list[T] = []
+    async for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def paginate(
     fetch: Callable[[Any], Any],
     paging: Paging,
@@ -366,7 +480,7 @@ def paginate(
     page_size: int | None = None,
     first_url: str | None = None,
     max_items: int | None = None,
-) -> Iterator[Any]:
+) -> Pager[Any]:
     """Every item of a paged endpoint, page by page (lazy: nothing is fetched before the first item).
 
     ``fetch(position)`` returns one page document (a model or a dict). The position is an
@@ -375,15 +489,10 @@ def paginate(
     ``None`` for the first page and then the absolute URL of the next one (relative links are
     resolved against the page they are on, ``first_url`` for the first). ``page_size`` is the
     size asked for: a short page is then the last one. Stops after ``max_items`` items.
-    Arguments and paths are checked now, not at the first item.
+    Arguments and paths are checked now, not at the first item. The result's
+    :meth:`Pager.pages` reads the same walk a page at a time.
     """
-    walk = _Walk(paging, start, page_size, first_url, max_items)
-    return _pages(fetch, walk)
-
-
-def _pages(fetch: Callable[[Any], Any], walk: _Walk) -> Iterator[Any]:
-    while walk.going():
-        yield from walk.take(fetch(walk.position))
+    return Pager(fetch, _Walk(paging, start, page_size, first_url, max_items))
 
 
 def apaginate(
@@ -394,13 +503,6 @@ def apaginate(
     page_size: int | None = None,
     first_url: str | None = None,
     max_items: int | None = None,
-) -> AsyncIterator[Any]:
+) -> AsyncPager[Any]:
     """Async twin of :func:`paginate`: ``fetch`` returns an awaitable (``async for item in ...``)."""
-    walk = _Walk(paging, start, page_size, first_url, max_items)
-    return _apages(fetch, walk)
-
-
-async def _apages(fetch: Callable[[Any], Awaitable[Any]], walk: _Walk) -> AsyncIterator[Any]:
-    while walk.going():
-        for item in walk.take(await fetch(walk.position)):
-            yield item
+    return AsyncPager(fetch, _Walk(paging, start, page_size, first_url, max_items))

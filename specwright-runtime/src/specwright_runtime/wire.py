@@ -163,13 +163,13 @@ def to_jsonable(value: Any) -> Any:
         return [to_jsonable(v) for v in value]
     if isinstance(value, Mapping):
         return {k: to_jsonable(v) for k, v in value.items()}
-    return _ANY.dump_python(value, mode="json")
+    return type_adapter(Any).dump_python(value, mode="json")
 
-
-_ANY: TypeAdapter[Any] = TypeAdapter(Any)
 
 
 @lru_cache(maxsize=512)
 def type_adapter(tp: Any) -> TypeAdapter[Any]:
-    """A cached pydantic adapter for a response type."""
+    """A cached pydantic adapter for a response type (made on first use: building one imports
+    pydantic's schema machinery, which a package whose models load lazily need not pay for at
+    import)."""
     return TypeAdapter(tp)

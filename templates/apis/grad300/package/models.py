@@ -83,6 +83,25 @@ class ScanRecord:
         )
 
     @classmethod
+    def _take_scans(cls, scan_type: ScanType, scans: list[Scan]) -> list[ScanRecord]:
+        """Like :meth:`from_scan` for a page of scans nobody else holds, which it uses up.
+
+        Each record takes over its scan's validated values (no copy, no constructor call):
+        the scans must not be used afterwards.
+        """
+        new = object.__new__
+        records = []
+        for scan in scans:
+            values = scan.__dict__
+            values["source"] = values.pop("object")
+            values["scan_type"] = scan_type
+            values["metadata"] = scan.__pydantic_extra__ or {}
+            record = new(cls)
+            record.__dict__ = values
+            records.append(record)
+        return records
+
+    @classmethod
     def from_api(cls, scan_type: ScanType, payload: dict[str, Any]) -> ScanRecord:
         """From one JSON object of a listing; ``ValueError`` if it is not a valid scan."""
         try:

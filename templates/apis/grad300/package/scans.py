@@ -7,11 +7,14 @@ astropy is imported only inside the functions that build tables or read FITS.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from io import BytesIO
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
+
+from specwright_runtime import gc_paused
 
 from grad300_client.models import ScanRecord, ScanType, normalize_scan_type
 
@@ -37,6 +40,7 @@ TABLE_BASE_COLUMNS = (
     "comment",
 )
 _OBJECT_COLUMNS = frozenset({"date", "date_obs", "date_end", "gain", "comment"})
+_SCAN_TYPE_VALUES = {kind: kind.value for kind in ScanType}
 
 
 def check_positive(value: int, name: str) -> int:
@@ -76,35 +80,39 @@ def matches(
 def records_to_table(records: list[ScanRecord]) -> Table:
     """One row per record: the base columns, then every metadata key sorted.
 
-    A metadata key equal to a base column name is kept as ``meta_<key>``.
+    A metadata key equal to a base column name is kept as ``meta_<key>``. Built column by
+    column: one pass over the records gathers every base value, numpy makes each column at
+    once.
     """
     import numpy as np
     from astropy.table import Column, Table
 
     if not records:
         return Table(names=TABLE_BASE_COLUMNS, dtype=[object] * len(TABLE_BASE_COLUMNS))
-    meta_keys = sorted({key for record in records for key in record.metadata})
-    columns = []
-    for name in TABLE_BASE_COLUMNS:
-        values = [getattr(record, name) for record in records]
-        if name == "scan_type":
-            values = [v.value for v in values]
-        if name in _OBJECT_COLUMNS:
+
+    def column(name: str, values: Sequence[Any], as_objects: bool) -> Column:
+        if as_objects:
             data = np.empty(len(values), dtype=object)
             data[:] = values
-            columns.append(Column(data, name=name))
         else:
-            columns.append(Column(values, name=name))
-    for key in meta_keys:
-        name = f"meta_{key}" if key in TABLE_BASE_COLUMNS else key
-        values = [record.metadata.get(key) for record in records]
-        if any(v is None or isinstance(v, (dict, list)) for v in values):
-            data = np.empty(len(values), dtype=object)
-            data[:] = values
-            columns.append(Column(data, name=name))
-        else:
-            columns.append(Column(values, name=name))
-    return Table(columns)
+            data = np.asarray(values)
+        return Column(data, name=name, copy=False)
+
+    with gc_paused():  # tens of thousands of cells, no cycles among them
+        base = zip(*map(attrgetter(*TABLE_BASE_COLUMNS), records), strict=True)
+        columns = []
+        for name, values in zip(TABLE_BASE_COLUMNS, base, strict=True):
+            if name == "scan_type":
+                values = tuple(map(_SCAN_TYPE_VALUES.__getitem__, values))
+            columns.append(column(name, values, name in _OBJECT_COLUMNS))
+        metadata = [record.metadata for record in records]
+        for key in sorted(set().union(*metadata)):
+            cells = [m.get(key) for m in metadata]
+            mixed = any(v is None or isinstance(v, (dict, list)) for v in cells)
+            columns.append(
+                column(f"meta_{key}" if key in TABLE_BASE_COLUMNS else key, cells, mixed)
+            )
+        return Table(columns, copy=False)
 
 
 def download_fields(
