@@ -154,37 +154,38 @@ def job_transport() -> httpx.MockTransport:
 
 
 def floor(mock: httpx.MockTransport) -> int:
-    """The floor: a hand-written offset loop with httpx and ``json``."""
-    count = 0
+    """The floor: a hand-written offset loop with httpx and ``json``, keeping every item as a
+    query returning them all must (a loop that dropped each page would not be the same work)."""
+    items: list[object] = []
     with httpx.Client(base_url=f"{BASE}/api/v1", transport=mock) as client:
         offset = 0
         while True:
             response = client.get("/scans/TPI/", params={"offset": offset, "limit": PAGE})
             response.raise_for_status()
             batch = json.loads(response.content)
-            count += len(batch)
+            items.extend(batch)
             if len(batch) < PAGE:
                 break
             offset += len(batch)
-    return count
+    return len(items)
 
 
 def async_floor(mock: httpx.MockTransport) -> int:
     """The async floor: the same loop with ``httpx.AsyncClient``."""
 
     async def run() -> int:
-        count = 0
+        items: list[object] = []
         async with httpx.AsyncClient(base_url=f"{BASE}/api/v1", transport=mock) as client:
             offset = 0
             while True:
                 response = await client.get("/scans/TPI/", params={"offset": offset, "limit": PAGE})
                 response.raise_for_status()
                 batch = json.loads(response.content)
-                count += len(batch)
+                items.extend(batch)
                 if len(batch) < PAGE:
                     break
                 offset += len(batch)
-        return count
+        return len(items)
 
     return asyncio.run(run())
 
