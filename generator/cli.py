@@ -11,6 +11,7 @@ import jinja2
 from .config import Project, load_project, package_config
 from .diagnostics import SpecError
 from .loader import load_spec
+from .locations import with_lines
 from .pipeline import compare_tree, generate_package, read_surface, write_package
 from .surface import diff_surfaces
 from .validate import validate
@@ -100,7 +101,7 @@ def _validate(root: Path | None, specs: list[Path], *, strict: bool = False) -> 
     for path in specs:
         try:
             spec = load_spec(path, root or Path.cwd())
-            problems, name = validate(spec, reserved.get(path.resolve(), ())), spec.display_path
+            problems, name = with_lines(spec, validate(spec, reserved.get(path.resolve(), ()))), spec.display_path
         except SpecError as exc:
             problems, name = exc.diagnostics, str(path)
         if strict:
@@ -143,6 +144,8 @@ def _generate_one(
     for diag in generated.warnings:  # generated despite: the affected parts degraded
         print(f"{diag}" if diag.severity == "warning" else f"{diag} (generated anyway)", file=sys.stderr)
     write_package(generated, output)
+    if generated.lint:  # many on most documents nobody here wrote: counted, `validate` lists them
+        print(f"{len(generated.lint)} lint finding(s): `python -m generator validate {spec}` lists them", file=sys.stderr)
     print(generated.summary() + (f", {len(generated.warnings)} warning(s)" if generated.warnings else ""))
     return EXIT_OK
 
