@@ -18,6 +18,7 @@ from generator.validate import extension_schema, operations, validate
 LIST_SCANS = "/paths/~1scans~1{scan_type}~1/get"
 Spec = Callable[[dict[str, Any]], list[Diagnostic]]
 
+
 def not_lint(found: list[Diagnostic]) -> list[Diagnostic]:
     """The findings besides lint (small documents here have no error responses and the like;
     tests/generator/test_lint.py tests the lint)."""
