@@ -29,6 +29,7 @@ from .client import (
 from .core import AsyncCore, SyncCore
 from .device import DeviceAuthorization, show_device_code
 from .downloads import Progress
+from .enums import OpenIntEnum, OpenStrEnum, is_known
 from .errors import ErrorFactory, ErrorInfo, FailureKind, SpecwrightError, StatusError
 from .files import write_private
 from .named import (
@@ -84,9 +85,11 @@ __all__ = [
     "OAuth2Scheme",
     "OAuth2Token",
     "OffsetPaging",
+    "OpenIntEnum",
     "OpenIDConnectAuth",
     "OpenIDConnectMethods",
     "OpenIDConnectScheme",
+    "OpenStrEnum",
     "PageNumberPaging",
     "Paging",
     "PasswordGrant",
@@ -112,6 +115,7 @@ __all__ = [
     "field_of",
     "find_named",
     "held_value",
+    "is_known",
     "name_of",
     "paginate",
     "redact_url",
