@@ -6,7 +6,6 @@ import pickle
 
 import pytest
 from pydantic import BaseModel, ConfigDict, ValidationError
-
 from specwright_runtime import OpenIntEnum, OpenStrEnum, is_known
 
 
