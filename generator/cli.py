@@ -32,6 +32,7 @@ EPILOG = """\
 examples:
   python -m generator validate                    validate every spec in apis.toml
   python -m generator validate specs/x.yaml       validate given files
+  python -m generator validate --strict           fail on warnings (lint findings) too
   python -m generator generate                    regenerate every package under generated/
   python -m generator generate petstore           regenerate one package
   python -m generator generate path/to/spec.yaml --package my_client --output out/
@@ -49,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=None, help="project folder holding apis.toml (default: search upwards)")
     sub = parser.add_subparsers(dest="command", required=True)
     raw = argparse.RawDescriptionHelpFormatter
-    p_val = sub.add_parser("validate", help="check specs: OpenAPI rules, x- extensions, project rules", epilog=EXIT_CODES, formatter_class=raw)
+    p_val = sub.add_parser("validate", help="check specs: OpenAPI rules, x- extensions, project rules, lint", epilog=EXIT_CODES, formatter_class=raw)
     p_val.add_argument("specs", nargs="*", type=Path, help="spec files (default: every spec in apis.toml)")
     p_val.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1 on any finding)")
     p_gen = sub.add_parser("generate", help="regenerate packages; print one line per API and what changed", epilog=EXIT_CODES, formatter_class=raw)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import unquote
 
 from .diagnostics import Diagnostic, Severity, pointer
 from .loader import deref
@@ -146,7 +147,7 @@ def _follow(doc: dict[str, Any], where: list[object], node: Any) -> tuple[list[o
         target = deref(doc, {"$ref": ref})
         if target is None:
             break
-        where, node = [_unescape(p) for p in ref[2:].split("/")], target
+        where, node = [_unescape(unquote(p)) for p in ref[2:].split("/")], target
     return where, node
 
 

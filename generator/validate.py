@@ -1,4 +1,5 @@
-"""Validate a bundled spec: OpenAPI itself, then our ``x-`` extensions and rules."""
+"""Validate a bundled spec: OpenAPI itself, then our ``x-`` extensions and rules, then the lint
+rules (:mod:`generator.lint`)."""
 
 from __future__ import annotations
 

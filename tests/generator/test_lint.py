@@ -304,3 +304,15 @@ def test_validate_warns_and_strict_fails(write_spec: Write, capsys: pytest.Captu
     assert re.search(r"spec\.yaml:\d+: #/paths/~1items~1\{id\}/get: warning: \[operation-operationId\]", err), err
     assert main(["validate", "--strict", str(path)]) == 1
     assert "warning" not in capsys.readouterr().err.splitlines()[0]
+
+
+def test_lenient_generate_counts_lint_findings_and_strict_refuses(
+    write_spec: Write, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_spec(_noisy())
+    assert main(["generate", str(path), "--package", "noisy", "--output", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr()
+    assert out.err.splitlines() == [f"2 lint finding(s): `python -m generator validate {path}` lists them"]
+    assert "warning" not in out.out  # lint findings are not the generation's warnings
+    assert main(["generate", str(path), "--package", "noisy", "--output", str(tmp_path / "out2"), "--strict"]) == 1
+    assert "[operation-operationId]" in capsys.readouterr().err
