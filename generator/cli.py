@@ -17,6 +17,7 @@ from .diagnostics import SpecError
 from .diff import Change, bump_of, diff_client_apis
 from .escaping import clean
 from .loader import load_spec
+from .locations import with_lines
 from .pipeline import compare_tree, generate_package, read_surface, with_release, write_package
 from .revision import RevisionError, checkout
 from .surface import diff_surfaces
@@ -38,6 +39,7 @@ EPILOG = """\
 examples:
   python -m generator validate                    validate every spec in apis.toml
   python -m generator validate specs/x.yaml       validate given files
+  python -m generator validate --strict           fail on warnings (lint findings) too
   python -m generator generate                    regenerate every package under generated/
   python -m generator generate petstore           regenerate one package
   python -m generator generate path/to/spec.yaml --package my_client --output out/
@@ -74,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=None, help="project folder holding apis.toml (default: search upwards)")
     sub = parser.add_subparsers(dest="command", required=True)
     raw = argparse.RawDescriptionHelpFormatter
-    p_val = sub.add_parser("validate", help="check specs: OpenAPI rules, x- extensions, project rules", epilog=EXIT_CODES, formatter_class=raw)
+    p_val = sub.add_parser("validate", help="check specs: OpenAPI rules, x- extensions, project rules, lint", epilog=EXIT_CODES, formatter_class=raw)
     p_val.add_argument("specs", nargs="*", type=Path, help="spec files (default: every spec in apis.toml)")
     p_val.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1 on any finding)")
     p_gen = sub.add_parser("generate", help="regenerate packages; print one line per API and what changed", epilog=EXIT_CODES, formatter_class=raw)
@@ -143,7 +145,7 @@ def _validate(root: Path | None, specs: list[Path], *, strict: bool = False) -> 
     for path in specs:
         try:
             spec = load_spec(path, root or Path.cwd())
-            problems, name = validate(spec, reserved.get(path.resolve(), ())), spec.display_path
+            problems, name = with_lines(spec, validate(spec, reserved.get(path.resolve(), ()))), spec.display_path
         except SpecError as exc:
             problems, name = exc.diagnostics, str(path)
         if strict:
@@ -198,6 +200,8 @@ def _generate_one(
     for diag in generated.warnings:  # generated despite: the affected parts degraded
         print(f"{diag}" if diag.severity == "warning" else f"{diag} (generated anyway)", file=sys.stderr)
     write_package(generated, output)
+    if generated.lint:  # many on most documents nobody here wrote: counted, `validate` lists them
+        print(f"{len(generated.lint)} lint finding(s): `python -m generator validate {spec}` lists them", file=sys.stderr)
     print(generated.summary() + (f", {len(generated.warnings)} warning(s)" if generated.warnings else ""))
     return EXIT_OK
 

@@ -57,13 +57,14 @@ def generate_models(
         output_datetime_class=DatetimeClassType.Datetime,
         keep_model_order=True,
         set_default_enum_member=True,  # an enum field defaults to a member, not its raw value
+        extra_fields="allow",  # forward compatible: fields a server adds are kept (docs/architecture.md)
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         code = generate(document, config=config)
     if not isinstance(code, str):
         raise TypeError("datamodel-code-generator returned several modules; expected one")
-    return hoist_enums(parametrize_bare_containers(_HEADER.sub("", code)))
+    return hoist_enums(open_enums(parametrize_bare_containers(_HEADER.sub("", code))))
 
 
 _SCHEMA_REF = "#/components/schemas/"
@@ -113,6 +114,31 @@ def _rewrite_ref(ref: str, refs: dict[str, str]) -> str:
     name, sep, rest = ref[len(_SCHEMA_REF):].partition("/")  # a ref may go on into the schema
     head = _SCHEMA_REF + name
     return refs[head] + sep + rest if head in refs else ref
+
+
+#: The runtime's open enum for each enum base datamodel-code-generator uses.
+OPEN_ENUMS = {"StrEnum": "OpenStrEnum", "IntEnum": "OpenIntEnum"}
+_ENUM_IMPORT = re.compile(r"^from enum import (?P<names>[^\n(]+)\n", re.MULTILINE)
+
+
+def open_enums(code: str) -> str:
+    """String and integer enums derive from the runtime's open enums: a value a server added
+    later becomes a pseudo-member instead of a validation error (``specwright_runtime.enums``).
+    (Enums of other values stay closed.)"""
+    used = sorted(
+        {base for base in OPEN_ENUMS if re.search(rf"^class \w+\({base}\):", code, re.MULTILINE)}
+    )
+    if not used:
+        return code
+    for base in used:
+        code = re.sub(rf"^(class \w+)\({base}\):", rf"\1({OPEN_ENUMS[base]}):", code, flags=re.MULTILINE)
+
+    def imports(match: re.Match[str]) -> str:
+        names = [n.strip() for n in match.group("names").split(",") if n.strip() not in used]
+        runtime = f"from specwright_runtime import {', '.join(sorted(OPEN_ENUMS[b] for b in used))}\n"
+        return (f"from enum import {', '.join(names)}\n" if names else "") + runtime
+
+    return _ENUM_IMPORT.sub(imports, code, count=1)
 
 
 def hoist_enums(code: str) -> str:

@@ -1,9 +1,9 @@
-"""Spec problems as values: file, JSON pointer, rule, message."""
+"""Spec problems as values: file, JSON pointer, rule, message (and the line, when known)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -29,14 +29,18 @@ class Diagnostic:
     rule: str
     message: str
     severity: Severity = "error"
+    #: 1-based line in ``file`` where ``pointer`` is written (see :mod:`generator.locations`);
+    #: not part of the finding's identity
+    line: int | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         label = "warning: " if self.severity == "warning" else ""
-        return f"{self.file}#{self.pointer or '/'}: {label}[{self.rule}] {self.message}"
+        where = f"{self.file}#{self.pointer or '/'}" if self.line is None else f"{self.file}:{self.line}: #{self.pointer or '/'}"
+        return f"{where}: {label}[{self.rule}] {self.message}"
 
     def as_error(self) -> Diagnostic:
         """The same finding as an error (``--strict``)."""
-        return Diagnostic(self.file, self.pointer, self.rule, self.message)
+        return replace(self, severity="error")
 
 
 class SpecError(Exception):

@@ -31,6 +31,7 @@ class LoadedSpec:
     sha256: str
     origins: dict[str, tuple[str, str]] = field(default_factory=dict)  # bundled ptr -> (file, ptr)
     parts: dict[str, LoadedSpec] = field(default_factory=dict)  # companion documents, by the name the spec uses
+    files: dict[str, Path] = field(default_factory=dict)  # every file read (display name -> path), the spec's own included
 
     def locate(self, ptr: str) -> tuple[str, str]:
         """The file and pointer where bundled pointer ``ptr`` was written."""
@@ -161,7 +162,8 @@ def load_spec(path: str | Path, root: Path | None = None) -> LoadedSpec:
     for extra in sorted(bundler.files):
         digest.update(extra.read_bytes())
     parts = {name: load_spec(spec_path.parent / name, root) for name in companion_documents(bundled)}
-    return LoadedSpec(spec_path, display, bundled, digest.hexdigest(), bundler.origins, parts)
+    files = {display: spec_path, **{_display(extra, root): extra for extra in sorted(bundler.files)}}
+    return LoadedSpec(spec_path, display, bundled, digest.hexdigest(), bundler.origins, parts, files)
 
 
 def companion_documents(document: dict[str, Any]) -> list[str]:

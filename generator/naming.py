@@ -49,7 +49,8 @@ def operation_method_name(op: dict[str, Any], method: str, path: str) -> str:
 #: What a models module imports or defines itself: no schema's class may take these names.
 MODULE_NAMES = frozenset(
     {"AwareDatetime", "BaseModel", "ConfigDict", "Enum", "Field", "RootModel", "Literal", "Annotated",
-     "date", "datetime", "time", "timedelta", "UUID", "Decimal", "EmailStr", "AnyUrl", "IntEnum", "StrEnum"}
+     "date", "datetime", "time", "timedelta", "UUID", "Decimal", "EmailStr", "AnyUrl", "IntEnum", "StrEnum",
+     "OpenIntEnum", "OpenStrEnum"}
 )
 _CLASS_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 

@@ -20,7 +20,9 @@ from .escaping import comment as comment_text
 from .escaping import docstring, escape_line_separators, prose_cleaned
 from .formatting import BLACK_MODE, Formatter, format_module
 from .ir import Api
+from .lint import is_lint
 from .loader import LoadedSpec, load_spec
+from .locations import with_lines
 from .output import MANIFEST, manifest_text, write_owned
 from .patterns import unsupported_patterns, without_patterns
 from .render import per_api_lines, render_files
@@ -49,6 +51,7 @@ class GeneratedPackage:
     per_api_lines: int
     seconds: float
     warnings: tuple[Diagnostic, ...] = ()  # what was generated despite (lenient mode only)
+    lint: tuple[Diagnostic, ...] = ()  # lint findings generated despite (lenient mode only; `validate` lists them)
 
     @property
     def surface(self) -> dict[str, Any]:
@@ -74,8 +77,7 @@ def load_checked(
     :func:`~generator.validate.blocking`); raise :class:`SpecError` with every finding otherwise."""
     spec = load_spec(spec_path, root)
     problems = validate(spec, reserved)
-    if blocking(problems, strict=strict):
-        raise SpecError([d.as_error() for d in problems] if strict else problems)
+    _check(problems, strict, spec)
     return spec, problems
 
 
@@ -99,10 +101,11 @@ def _long_lived(spec: LoadedSpec) -> Iterator[None]:
         gc.unfreeze()
 
 
-def _check(problems: list[Diagnostic], strict: bool) -> None:
-    """Raise :class:`SpecError` when the findings stop generation (see :func:`~generator.validate.blocking`)."""
+def _check(problems: list[Diagnostic], strict: bool, spec: LoadedSpec) -> None:
+    """Raise :class:`SpecError` when the findings stop generation (see :func:`~generator.validate.blocking`),
+    every finding with its line."""
     if blocking(problems, strict=strict):
-        raise SpecError([d.as_error() for d in problems] if strict else problems)
+        raise SpecError(with_lines(spec, [d.as_error() for d in problems] if strict else problems))
 
 
 def header(api: Api, comment: str = "#") -> str:
@@ -126,7 +129,7 @@ def generate_package(cfg: PackageConfig, templates: Path, root: Path | None, *, 
         else:
             spec = load_spec(cfg.spec, root)
             checking = formatter.call(validate, spec, cfg.reserved_names)
-            _check(checking.result(), strict)  # without workers, no models are made for a bad spec
+            _check(checking.result(), strict, spec)  # without workers, no models are made for a bad spec
         stack.enter_context(_long_lived(spec))
         pkg_dir = cfg.package.replace(".", "/")
         try:
@@ -137,10 +140,10 @@ def generate_package(cfg: PackageConfig, templates: Path, root: Path | None, *, 
                 base_class_map={schema: f"{cfg.package}.{base}" for schema, base in cfg.model_bases.items()},
             )
         except Exception:
-            _check(checking.result(), strict)
+            _check(checking.result(), strict, spec)
             raise
         findings = checking.result()
-        _check(findings, strict)
+        _check(findings, strict, spec)
         api = build_api(spec, models_code)
         rendered = render_files(templates, api, cfg, {})
         for depth in range(1, cfg.package.count(".") + 1):  # a dotted package's parents: plain packages
@@ -165,7 +168,8 @@ def generate_package(cfg: PackageConfig, templates: Path, root: Path | None, *, 
     # the surface is read from the finished files: what users import is what gets recorded
     files[SURFACE_FILE] = json.dumps(api_surface(api, cfg, files), indent=2, sort_keys=True) + "\n"
     return GeneratedPackage(
-        cfg, api, files, per_api_lines(templates, cfg), time.perf_counter() - started, tuple(findings)
+        cfg, api, files, per_api_lines(templates, cfg), time.perf_counter() - started,
+        tuple(d for d in findings if not is_lint(d)), tuple(filter(is_lint, findings)),
     )
 
 

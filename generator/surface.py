@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import enum
 import importlib
 import inspect
 from collections.abc import Iterator, Mapping
@@ -389,7 +390,7 @@ class _Reader:
                     return found
             elif isinstance(target, _External):
                 runtime = _runtime_object(target.path)
-                if inspect.isclass(runtime):
+                if inspect.isclass(runtime) and not issubclass(runtime, enum.Enum):  # an enum is called by value
                     return _runtime_signature(runtime)
         return None
 

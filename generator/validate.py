@@ -1,4 +1,5 @@
-"""Validate a bundled spec: OpenAPI itself, then our ``x-`` extensions and rules."""
+"""Validate a bundled spec: OpenAPI itself, then our ``x-`` extensions and rules, then the lint
+rules (:mod:`generator.lint`)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from openapi_spec_validator.validation.exceptions import (
 
 from . import cache as store
 from .diagnostics import Diagnostic, Severity, pointer
+from .lint import LINT_EXTENSION, lint
 from .loader import LoadedSpec, deref, is_extension, resolve_pointer, schema_property
 from .naming import operation_method_name, snake
 from .patterns import unsupported_patterns
@@ -41,7 +43,9 @@ OPERATION_EXTENSIONS = (
     "x-specwright-display-name",
     "x-specwright-resource-action",
 )
-ROOT_EXTENSIONS = ("x-speakeasy-retries", "x-specwright-groups", "x-specwright-resources", "x-speakeasy-globals")
+ROOT_EXTENSIONS = (
+    "x-speakeasy-retries", "x-specwright-groups", "x-specwright-resources", "x-speakeasy-globals", LINT_EXTENSION
+)
 PATH_ITEM_EXTENSIONS = ("x-specwright-resource",)
 #: What every generated client has besides its operations: a group cannot take these names.
 CLIENT_ATTRIBUTES = frozenset(
@@ -73,6 +77,7 @@ def validate(spec: LoadedSpec, reserved: Collection[str] = ()) -> list[Diagnosti
         found.extend(_extensions(spec))
         found.extend(_rules(spec, CLIENT_ATTRIBUTES | frozenset(reserved)))
         found.extend(_patterns(spec))
+        found.extend(lint(spec.document, lambda where, rule, message, severity: _diag(spec, where, rule, message, severity)))
     return sorted(set(found))
 
 

@@ -51,8 +51,9 @@ def generate(doc: Path, out_root: Path) -> Result:
     return Result(doc, package, out_dir, time.perf_counter() - started)
 
 
-def spec_inventory(doc: Path) -> tuple[list[tuple[str, str]], list[str]]:
-    """What the document declares, read directly: (METHOD, path) of each operation, schema names."""
+def spec_inventory(doc: Path) -> tuple[list[tuple[str, str]], list[str], dict[str, Any]]:
+    """What the document declares, read directly: (METHOD, path) of each operation, schema names,
+    and the (bundled) document itself."""
     document: dict[str, Any] = load_spec(doc, doc.parent).document
     ops = [
         (method.upper(), str(path))
@@ -62,4 +63,4 @@ def spec_inventory(doc: Path) -> tuple[list[tuple[str, str]], list[str]]:
         if isinstance(item.get(method), dict)
     ]
     schemas = [str(n) for n in ((document.get("components") or {}).get("schemas") or {})]
-    return ops, schemas
+    return ops, schemas, document

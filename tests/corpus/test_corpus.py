@@ -15,6 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from generator.lint import is_lint
+from generator.loader import resolve_pointer
+
 from .corpus import Result, documents, generate, spec_inventory
 
 MYPY_SAMPLE = ("petstore-expanded.yaml", "train-travel.yaml")
@@ -41,7 +44,12 @@ def _generated(doc: Path, tmp_path_factory: pytest.TempPathFactory) -> Result:
 def test_complete_client(doc: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     result = _generated(doc, tmp_path_factory)
     api = result.package.api
-    ops, schemas = spec_inventory(doc)
+    ops, schemas, document = spec_inventory(doc)
+    # the lint ran (findings are counted, not failures) and points at what exists
+    for finding in result.package.lint:
+        assert is_lint(finding) and finding.severity == "warning", finding
+        if finding.file == doc.name:
+            resolve_pointer(document, finding.pointer)  # KeyError if it points nowhere
     assert sorted((op.method, str(op.path)) for op in api.operations) == sorted(ops)
     names = [op.py_name for op in api.operations]
     assert len(set(names)) == len(names), "method names must be unique"

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
 Main = Callable[..., tuple[int, str, str]]
-DIAG_LINE = re.compile(r"^(?P<file>[^#\s]+)#(?P<pointer>/\S*): \[(?P<rule>[^\]]+)\] (?P<message>.+)$")
+DIAG_LINE = re.compile(r"^(?P<file>[^#\s]+?)(?::(?P<line>\d+): )?#(?P<pointer>/\S*): \[(?P<rule>[^\]]+)\] (?P<message>.+)$")
 API_PY = "grad300_client/api.py"
 
 

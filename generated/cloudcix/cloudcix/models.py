@@ -24,6 +24,7 @@ class LoginRequest(BaseModel):
     """
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     email: str

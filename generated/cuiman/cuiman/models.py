@@ -4,12 +4,13 @@
 from __future__ import annotations
 from pydantic import AnyUrl, BaseModel, ConfigDict, Field, RootModel
 from typing import Any, Literal
-from enum import StrEnum
+from specwright_runtime import OpenStrEnum
 from datetime import datetime
 
 
 class AdditionalParameter(BaseModel):
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     name: str
@@ -75,7 +76,7 @@ class ConformanceDeclaration(BaseModel):
     conformsTo: list[str]
 
 
-class DataType(StrEnum):
+class DataType(OpenStrEnum):
     array = "array"
     boolean = "boolean"
     integer = "integer"
@@ -117,6 +118,7 @@ class HTTPValidationError(BaseModel):
     """
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     detail: list[ValidationErrorItem] | None = None
@@ -128,6 +130,7 @@ class InputDescription(DescriptionType):
     """
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     minOccurs: int = 1
@@ -135,7 +138,7 @@ class InputDescription(DescriptionType):
     schema_: Schema = Field(..., alias="schema")
 
 
-class JobControlOptions(StrEnum):
+class JobControlOptions(OpenStrEnum):
     sync_execute = "sync-execute"
     async_execute = "async-execute"
     dismiss = "dismiss"
@@ -180,7 +183,7 @@ class JobList(BaseModel):
     links: list[Link]
 
 
-class JobStatus(StrEnum):
+class JobStatus(OpenStrEnum):
     """
     The status of a job.
     """
@@ -192,7 +195,7 @@ class JobStatus(StrEnum):
     dismissed = "dismissed"
 
 
-class JobType(StrEnum):
+class JobType(OpenStrEnum):
     process = "process"
 
 
@@ -246,6 +249,7 @@ class OutputDescription(DescriptionType):
     """
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     schema_: Schema = Field(..., alias="schema")
@@ -291,6 +295,7 @@ class ProcessSummary(DescriptionType):
     """
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     id: str
@@ -306,6 +311,7 @@ class ProcessDescription(ProcessSummary):
     """
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     inputs: dict[str, InputDescription] | None = None
@@ -344,7 +350,7 @@ class JobResults(RootModel[dict[str, InlineOrRefValue]]):
     root: dict[str, InlineOrRefValue]
 
 
-class ResponseType(StrEnum):
+class ResponseType(OpenStrEnum):
     raw = "raw"
     document = "document"
 
@@ -406,7 +412,7 @@ class Subscriber(BaseModel):
     failedUri: AnyUrl | None = None
 
 
-class TransmissionMode(StrEnum):
+class TransmissionMode(OpenStrEnum):
     value = "value"
     reference = "reference"
 

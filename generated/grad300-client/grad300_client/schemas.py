@@ -2,7 +2,7 @@
 """Models of the GRAD300 backend API schemas (datamodel-code-generator)."""
 
 from __future__ import annotations
-from enum import StrEnum
+from specwright_runtime import OpenStrEnum
 from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from typing import Any
@@ -14,6 +14,7 @@ class HTTPError(BaseModel):
     """
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     detail: str
@@ -25,6 +26,7 @@ class HTTPValidationError(BaseModel):
     """
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     detail: list[ValidationErrorItem] | None = None
@@ -36,6 +38,7 @@ class LoginForm(BaseModel):
     """
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     grant_type: str | None = Field(None, pattern="^password$")
@@ -87,7 +90,7 @@ class Scan(BaseModel):
     comment: str | None = None
 
 
-class ScanType(StrEnum):
+class ScanType(OpenStrEnum):
     """
     Kind of scan; each has its own listing.
     """
@@ -129,6 +132,7 @@ class TokenUser(BaseModel):
 
 class ValidationErrorItem(BaseModel):
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     loc: list[str | int]

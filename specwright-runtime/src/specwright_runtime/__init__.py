@@ -30,6 +30,7 @@ from .client import (
 from .core import AsyncCore, SyncCore
 from .device import DeviceAuthorization, show_device_code
 from .downloads import Progress
+from .enums import OpenIntEnum, OpenStrEnum, is_known
 from .errors import ErrorFactory, ErrorInfo, FailureKind, SpecwrightError, StatusError
 from .files import write_private
 from .named import (
@@ -99,9 +100,11 @@ __all__ = [
     "OAuth2Scheme",
     "OAuth2Token",
     "OffsetPaging",
+    "OpenIntEnum",
     "OpenIDConnectAuth",
     "OpenIDConnectMethods",
     "OpenIDConnectScheme",
+    "OpenStrEnum",
     "PageNumberPaging",
     "Pager",
     "Paging",
@@ -130,6 +133,7 @@ __all__ = [
     "find_named",
     "gc_paused",
     "held_value",
+    "is_known",
     "name_of",
     "pages_of",
     "paginate",

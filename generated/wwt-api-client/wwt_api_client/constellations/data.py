@@ -244,6 +244,7 @@ class HandleInfoResponse(ApiResult, HandleInfo):
     """
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
 
@@ -273,6 +274,7 @@ class HandlePermissionsResponse(ApiResult, HandlePermissions):
     """
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
 
@@ -331,6 +333,7 @@ class HandleStatsResponse(ApiResult, HandleStats):
     """
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
 
@@ -375,6 +378,7 @@ class ImageApiPermissionsResponse(ApiResult, ImageApiPermissions):
     """
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
 
@@ -482,6 +486,7 @@ class ImageInfoResult(ApiResult, ImageInfo):
     """
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
 
@@ -731,6 +736,7 @@ class SceneHydratedResponse(ApiResult, SceneHydrated):
     """
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
 
@@ -858,6 +864,7 @@ class ScenePermissionsResponse(ApiResult, ScenePermissions):
     """
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
 
