@@ -64,7 +64,7 @@ def test_validate_warns_with_pointer(tmp_path: Path, capsys: pytest.CaptureFixtu
     spec.write_text(SPEC)
     assert main(["validate", str(spec)]) == 0  # warnings only
     err = capsys.readouterr().err
-    assert "patterns.yaml#/components/schemas/File/properties/owner/pattern: warning: [pattern-checkable]" in err
+    assert "patterns.yaml:21: #/components/schemas/File/properties/owner/pattern: warning: [pattern-checkable]" in err
     assert main(["validate", "--strict", str(spec)]) == 1
 
 
