@@ -19,7 +19,6 @@ Three things make formatting a huge package affordable, none of which can change
 
 from __future__ import annotations
 
-import ast
 import gc
 import itertools
 import multiprocessing
@@ -33,7 +32,7 @@ from typing import ParamSpec, TypeVar
 
 import black
 
-from . import cache
+from . import cache, prestyle
 
 BLACK_MODE = black.Mode(target_versions={black.mode.TargetVersion.PY311}, line_length=100)
 #: Modules shorter than this are formatted in the calling process (a round trip costs more).
@@ -49,11 +48,13 @@ class FormatError(RuntimeError):
 
 
 def format_module(path: str, text: str) -> str:
-    """``black.format_str`` of ``text`` with :data:`BLACK_MODE`, the collector paused."""
+    """``black.format_str`` of ``text`` with :data:`BLACK_MODE`, the collector paused; black's
+    cheap changes made ahead and the text cut where black's work differs (:mod:`.prestyle`)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return black.format_str(text, mode=BLACK_MODE)
+        pieces = prestyle.runs(text, BLACK_MODE.line_length)
+        return join_pieces([black.format_str(piece, mode=BLACK_MODE) for piece in pieces])
     except black.parsing.InvalidInput as exc:
         raise FormatError(f"rendered {path} is not valid Python: {exc}") from None
     finally:
@@ -175,34 +176,23 @@ def split_module(text: str, size: int = PIECE) -> list[str]:
     A cut is made only between two top-level classes (the second undecorated) with nothing but
     blank lines between them: black puts exactly two blank lines there, whatever the source had,
     and no token, comment or bracket spans it. Text with ``fmt:`` directives (whose regions could
-    span a cut) is not cut, nor text that does not parse (black reports it whole).
+    span a cut) or line breaks other than ``\\n`` is not cut, nor text that does not parse
+    (black reports it whole).
     """
-    if len(text) <= size or "fmt:" in text:
+    if len(text) <= size or not prestyle.cuttable(text):
         return [text]
-    enabled = gc.isenabled()
-    gc.disable()  # a big syntax tree, as for black
-    try:
-        body = ast.parse(text).body
-    except (SyntaxError, ValueError):
+    tree = prestyle.parse(text)
+    if tree is None:
         return [text]
-    finally:
-        if enabled:
-            gc.enable()
     lines = text.splitlines(keepends=True)
+    offsets = list(itertools.accumulate((len(line) for line in lines), initial=0))  # line -> character
     pieces: list[str] = []
     start = 0  # 0-based line where the current piece starts
-    for before, node in itertools.pairwise(body):
-        if not (isinstance(before, ast.ClassDef) and isinstance(node, ast.ClassDef) and not node.decorator_list):
-            continue
-        end = before.end_lineno or before.lineno
-        cut = node.lineno - 1
-        if any(line.strip() for line in lines[end:cut]):
-            continue  # a comment between them
-        length = sum(len(line) for line in lines[start:cut])
-        if length >= size:
-            pieces.append("".join(lines[start:cut]))
+    for cut in prestyle.cuts(tree.body, lines):
+        if offsets[cut] - offsets[start] >= size:
+            pieces.append(text[offsets[start]:offsets[cut]])
             start = cut
-    pieces.append("".join(lines[start:]))
+    pieces.append(text[offsets[start]:])
     return pieces
 
 

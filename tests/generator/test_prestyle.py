@@ -1,0 +1,129 @@
+"""Black's cheap changes made ahead, and runs of classes: black's output never changes."""
+
+from __future__ import annotations
+
+import itertools
+
+import black
+import pytest
+
+from generator.formatting import BLACK_MODE, format_module, join_pieces
+from generator.prestyle import prestyled, runs
+
+SOURCE = '''"""Models."""
+
+from __future__ import annotations
+from enum import Enum
+from pydantic import BaseModel, Field
+
+
+class A(BaseModel):
+    """
+    A's doc with 'quotes' inside.
+    """
+    x: int = Field(..., description='plain', examples=['a', "b", 'it\\'s', r'raw', b'bytes'])
+    """
+    A field's doc.
+    """
+    y: str = f'{x} and {"nested"}'
+    z: str = 'caf\u00e9' + '\u00e9t\u00e9'
+class B(Enum):
+    """One-line doc."""
+
+    one = 'one'
+    two = 'two' 'three'
+
+
+
+class C(BaseModel):
+    """Doc followed by a method."""
+    def f(self) -> str:
+        return 'f'
+
+
+class D(BaseModel):
+    """Doc followed by a comment."""
+    # a comment
+    a: A
+
+
+class E(BaseModel):
+    """Doc followed by a nested class."""
+    class Config:
+        extra = 'forbid'
+
+
+class F(BaseModel):
+    """Only a doc."""
+
+
+class G(BaseModel):
+    model_config = ConfigDict(extra='forbid', populate_by_name=True, arbitrary_types_allowed=True, frozen=True)
+    value: dict[str, int] = {'a': 1, 'b': 2}
+
+
+class H(BaseModel):
+    """Doc on a class with a long line."""
+    value: Annotated[str, Field(description='a description long enough to be wrapped by black, surely')]
+
+
+class I(BaseModel):
+    s: str = 'x'
+'''
+
+
+def black_of(text: str) -> str:
+    return black.format_str(text, mode=BLACK_MODE)
+
+
+def test_prestyled_text_formats_like_the_original() -> None:
+    assert prestyled(SOURCE) != SOURCE
+    assert black_of(prestyled(SOURCE)) == black_of(SOURCE)
+
+
+def test_plain_strings_take_double_quotes_others_stay() -> None:
+    text = prestyled(SOURCE)
+    assert "description=\"plain\", examples=[\"a\", \"b\", 'it\\'s', r'raw', b'bytes']" in text
+    assert "f'{x} and {\"nested\"}'" in text  # inside an f-string quotes nest: left alone
+    assert "A's doc with 'quotes' inside." in text  # a docstring is not touched
+    assert "\"caf\u00e9\" + \"\u00e9t\u00e9\"" in text  # columns are bytes in ast: non-ASCII lines too
+    assert "two = 'two' 'three'" in text  # two tokens: black's job
+
+
+def test_a_blank_line_follows_a_class_docstring_before_a_statement() -> None:
+    text = prestyled(SOURCE)
+    assert '    A\'s doc with \'quotes\' inside.\n    """\n\n    x: int' in text
+    assert '"""One-line doc."""\n\n    one' in text  # already there: not doubled
+    assert '"""Doc followed by a method."""\n    def f' in text
+    assert '"""Doc followed by a comment."""\n    # a comment' in text
+    assert '"""Doc followed by a nested class."""\n    class Config' in text
+    assert '"""Only a doc."""\n\n\nclass G' in text
+
+
+def test_runs_format_like_the_whole() -> None:
+    pieces = runs(SOURCE, 100)
+    assert len(pieces) > 2
+    assert join_pieces([black_of(piece) for piece in pieces]) == black_of(SOURCE)
+    assert format_module("m.py", SOURCE) == black_of(SOURCE)
+
+
+def test_runs_separate_classes_with_long_lines() -> None:
+    pieces = runs(SOURCE, 100)
+    long = [any(len(line) > 100 for line in piece.splitlines()) for piece in pieces]
+    assert all(a != b for a, b in itertools.pairwise(long))  # runs alternate
+    assert any("class G" in piece and "class H" in piece and "class I" not in piece for piece in pieces)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "class A:\n    x = 'a'\n\n\nclass B:\n    y = 'b'  # fmt: skip\n",
+        "class A:\n    x = 'a\x0c'\n\n\nclass B:\n    y = 'b'\n",
+        "class A:\n    x = 'a'\r\n\r\n\r\nclass B:\r\n    y = 'b'\r\n",
+        "class A:\n    x = (\n",
+    ],
+    ids=["fmt-directive", "form-feed", "crlf", "syntax-error"],
+)
+def test_text_black_must_see_as_it_is_stays_whole(text: str) -> None:
+    assert runs(text, 100) == [text]
+    assert prestyled(text) == text
