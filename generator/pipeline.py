@@ -19,7 +19,7 @@ from .diagnostics import Diagnostic, SpecError
 from .escaping import comment as comment_text
 from .escaping import docstring, escape_line_separators, prose_cleaned
 from .formatting import BLACK_MODE, Formatter, format_module
-from .ir import Api
+from .ir import Api, spec_text
 from .lint import is_lint
 from .loader import LoadedSpec, load_spec
 from .locations import with_lines
@@ -144,23 +144,26 @@ def generate_package(cfg: PackageConfig, templates: Path, root: Path | None, *, 
             raise
         findings = checking.result()
         _check(findings, strict, spec)
+        # black starts on the models (most of the work) while the API model is built and rendered
+        models_path = f"{pkg_dir}/{cfg.models_module}.py"
+        models_text = models_module(spec_text((spec.document.get("info") or {}).get("title", "")), models_code)
+        pending = {models_path: formatter.submit(models_path, models_text)}
         api = build_api(spec, models_code)
         rendered = render_files(templates, api, cfg, {})
         for depth in range(1, cfg.package.count(".") + 1):  # a dotted package's parents: plain packages
             parent = ".".join(cfg.package.split(".")[:depth])
             rendered.setdefault(f"{parent.replace('.', '/')}/__init__.py", f'"""The ``{parent}`` package: see ``{cfg.package}``."""\n')
             rendered.setdefault(f"{parent.replace('.', '/')}/py.typed", "")
-        rendered[f"{pkg_dir}/{cfg.models_module}.py"] = (
-            f'"""Models of the {docstring(api.title)} schemas (datamodel-code-generator)."""\n\n'
-            + escape_line_separators(models_code)
-        )
+        rendered[models_path] = models_module(api.title, models_code)
+        if rendered[models_path] != models_text:  # (the same title: build_api reads it so)
+            pending[models_path] = formatter.submit(models_path, rendered[models_path])
         rendered[f"{pkg_dir}/py.typed"] = ""
         # the biggest modules first, so that the workers finish together
-        pending = {
-            path: formatter.submit(path, text)
+        pending.update(
+            (path, formatter.submit(path, text))
             for path, text in sorted(rendered.items(), key=lambda item: -len(item[1]))
-            if path.endswith(".py")
-        }
+            if path.endswith(".py") and path not in pending
+        )
         files = {
             path: finish(path, text, api, pending[path].result() if path in pending else None)
             for path, text in sorted(rendered.items())
@@ -192,6 +195,11 @@ def with_release(
     if release.version != cfg.version:
         package = generate_package(dataclasses.replace(cfg, version=release.version), templates, root)
     return dataclasses.replace(package, files={**package.files, CHANGELOG: release.changelog}), release
+
+
+def models_module(title: str, models_code: str) -> str:
+    """The models module: a docstring naming the API, then datamodel-code-generator's code."""
+    return f'"""Models of the {docstring(title)} schemas (datamodel-code-generator)."""\n\n' + escape_line_separators(models_code)
 
 
 def finish(path: str, text: str, api: Api, formatted: str | None = None) -> str:
