@@ -47,14 +47,16 @@ class FormatError(RuntimeError):
     """A rendered module black cannot parse."""
 
 
-def format_module(path: str, text: str) -> str:
+def format_module(path: str, text: str, nested: bool = False) -> str:
     """``black.format_str`` of ``text`` with :data:`BLACK_MODE`, the collector paused; black's
-    cheap changes made ahead and the text cut where black's work differs (:mod:`.prestyle`)."""
+    cheap changes made ahead and the text cut where black's work differs (:mod:`.prestyle`).
+    ``nested``: ``text`` is a piece of methods under :data:`.prestyle.NESTED` (taken off again)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         pieces = prestyle.runs(text, BLACK_MODE.line_length)
-        return join_pieces([black.format_str(piece, mode=BLACK_MODE) for piece in pieces])
+        formatted = join_pieces([prestyle.unnest(black.format_str(piece, mode=BLACK_MODE), inner) for piece, inner in pieces])
+        return prestyle.unnest(formatted, nested)
     except black.parsing.InvalidInput as exc:
         raise FormatError(f"rendered {path} is not valid Python: {exc}") from None
     finally:
@@ -134,11 +136,11 @@ class Formatter:
         if cached is not None:
             return Formatted(key, [_done(cached)], None)
         futures = []
-        for piece in split_module(text, PIECE):
+        for piece, nested in split_module(text, PIECE):
             if self._pool is None or len(piece) < INLINE_BELOW:
-                futures.append(self.call(format_module, path, piece))
+                futures.append(self.call(format_module, path, piece, nested))
             else:
-                futures.append(self._pool.submit(format_module, path, piece))
+                futures.append(self._pool.submit(format_module, path, piece, nested))
         return Formatted(key, futures, self.cache)
 
 
@@ -169,37 +171,37 @@ def _done(value: str) -> Future[str]:
 PIECE = 400_000
 
 
-def split_module(text: str, size: int = PIECE) -> list[str]:
+def split_module(text: str, size: int = PIECE) -> list[tuple[str, bool]]:
     """``text`` cut into pieces of about ``size`` characters that black formats exactly as it
-    formats them together, once joined by :func:`join_pieces`.
+    formats them together, once their formatted texts are joined by :func:`join_pieces`; each
+    with whether it starts inside a class (:func:`.prestyle.cuts`: its text then starts with a
+    stand-in class header that :func:`format_module` takes off).
 
-    A cut is made only between two top-level classes (the second undecorated) with nothing but
-    blank lines between them: black puts exactly two blank lines there, whatever the source had,
-    and no token, comment or bracket spans it. Text with ``fmt:`` directives (whose regions could
-    span a cut) or line breaks other than ``\\n`` is not cut, nor text that does not parse
-    (black reports it whole).
+    A cut is made only between two top-level classes or two methods of one, with nothing but
+    blank lines between them. Text with ``fmt:`` directives (whose regions could span a cut) or
+    line breaks other than ``\\n`` is not cut, nor text that does not parse (black reports it
+    whole).
     """
     if len(text) <= size or not prestyle.cuttable(text):
-        return [text]
+        return [(text, False)]
     tree = prestyle.parse(text)
     if tree is None:
-        return [text]
-    lines = text.splitlines(keepends=True)
-    offsets = list(itertools.accumulate((len(line) for line in lines), initial=0))  # line -> character
-    pieces: list[str] = []
-    start = 0  # 0-based line where the current piece starts
-    for cut in prestyle.cuts(tree.body, lines):
+        return [(text, False)]
+    lines = text.split("\n")
+    offsets = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))  # line -> character
+    pieces: list[tuple[str, bool]] = []
+    start, nested = 0, False  # 0-based line where the current piece starts, and whether in a class
+    for cut, inner in prestyle.cuts(tree.body, lines):
         if offsets[cut] - offsets[start] >= size:
-            pieces.append(text[offsets[start]:offsets[cut]])
-            start = cut
-    pieces.append(text[offsets[start]:])
+            pieces.append(prestyle.piece(lines[start:cut], nested))
+            start, nested = cut, inner
+    pieces.append(prestyle.piece(lines[start:], nested))
     return pieces
 
 
 def join_pieces(formatted: list[str]) -> str:
-    """The formatted pieces of one module as one text: two blank lines between pieces (black ends
-    each with one newline)."""
-    return "\n\n".join(formatted)
+    """The formatted pieces of one module (stand-in headers taken off) as one text."""
+    return prestyle.join(formatted)
 
 
 def _noop() -> None:

@@ -55,17 +55,48 @@ def parse(text: str) -> ast.Module | None:
             gc.enable()
 
 
-def cuts(body: list[ast.stmt], lines: list[str]) -> Iterator[int]:
-    """0-based lines where a module may be cut: between two top-level classes (the second
-    undecorated) with nothing but blank lines between them. Black puts exactly two blank lines
-    there, whatever the source had, and no token, comment or bracket spans it."""
-    for before, node in itertools.pairwise(body):
-        if not (isinstance(before, ast.ClassDef) and isinstance(node, ast.ClassDef) and not node.decorator_list):
-            continue
-        end = before.end_lineno or before.lineno
-        cut = node.lineno - 1
-        if not any(line.strip() for line in lines[end:cut]):
-            yield cut
+#: The stand-in class a piece of methods is formatted under (and the line taken off after).
+NESTED = "class _:\n"
+
+
+def cuts(body: list[ast.stmt], lines: list[str]) -> Iterator[tuple[int, bool]]:
+    """0-based lines where a module may be cut, each with whether the cut is inside a class.
+
+    - Between two top-level classes (the second undecorated) with nothing but blank lines
+      between them: black puts exactly two blank lines there, whatever the source had.
+    - Between two methods of a top-level class (the second undecorated) with nothing but blank
+      lines, one at least, between them: black puts exactly one blank line there. The methods
+      after such a cut are formatted under a stand-in class header (:data:`NESTED`), at the
+      same depth, with the same blank-line rules, and the header is taken off again.
+
+    No token, comment or bracket spans either cut.
+    """
+    for index, node in enumerate(body):
+        if isinstance(node, ast.ClassDef):
+            for first, second in itertools.pairwise(node.body):
+                if isinstance(first, _DEFS) and isinstance(second, _DEFS) and not second.decorator_list:
+                    cut = _blank_gap(first, second, lines, at_least=1)
+                    if cut is not None:
+                        yield cut, True
+        if index + 1 < len(body):
+            after = body[index + 1]
+            if isinstance(node, ast.ClassDef) and isinstance(after, ast.ClassDef) and not after.decorator_list:
+                cut = _blank_gap(node, after, lines, at_least=0)
+                if cut is not None:
+                    yield cut, False
+
+
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def _blank_gap(first: ast.stmt, second: ast.stmt, lines: list[str], at_least: int) -> int | None:
+    """The 0-based line ``second`` starts at, if only blank lines (``at_least`` of them) are
+    between the end of ``first`` and it."""
+    end = first.end_lineno or first.lineno
+    cut = second.lineno - 1
+    if cut - end < at_least or any(line.strip() for line in lines[end:cut]):
+        return None
+    return cut
 
 
 def _column(line: str, offset: int) -> int:
@@ -140,34 +171,56 @@ def _requote(lines: list[str], tree: ast.Module) -> None:
             lines[node.lineno - 1] = f'{line[:start]}"{line[start + 1:end - 1]}"{line[end:]}'
 
 
-def runs(text: str, line_length: int) -> list[str]:
-    """``text`` prestyled and cut into pieces black formats exactly as the whole once joined
-    with two blank lines between them: runs of top-level classes with no line longer than
-    ``line_length`` alternate with runs of classes with one. Text black must see as it is (an
+def runs(text: str, line_length: int) -> list[tuple[str, bool]]:
+    """``text`` prestyled and cut (:func:`cuts`) into pieces black formats exactly as the whole
+    once joined by :func:`join`: runs of classes or methods with no line longer than
+    ``line_length`` alternate with runs that have one. Each piece comes with whether it starts
+    inside a class (its text then starts with :data:`NESTED`). Text black must see as it is (an
     odd line break, a ``fmt:`` directive, a syntax error) is one piece, unchanged."""
     tree = parse(text) if cuttable(text) else None
     if tree is None:
-        return [text]
+        return [(text, False)]
     lines, gaps = _prestyle(text, tree)
     # the cut lines, moved down by the blank lines inserted above them
-    shifted = [cut + bisect.bisect_left(gaps, cut) for cut in cuts(tree.body, text.split("\n"))]
-    bounds = [0, *shifted, len(lines)]
-    pieces: list[str] = []
-    current: list[str] = []
+    bounds = [(0, False)]
+    bounds += [(cut + bisect.bisect_left(gaps, cut), nested) for cut, nested in cuts(tree.body, text.split("\n"))]
+    bounds.append((len(lines), False))
+    pieces: list[tuple[str, bool]] = []
+    start, nested = bounds[0]
     current_long: bool | None = None
-    for start, end in itertools.pairwise(bounds):
-        chunk = lines[start:end]
-        long = any(len(line) > line_length for line in chunk)
-        if current and long != current_long:
-            pieces.append(_piece(current))
-            current = []
-        current.extend(chunk)
+    for (begin, begin_nested), (end, _) in itertools.pairwise(bounds):
+        long = any(len(line) > line_length for line in lines[begin:end])
+        if begin > start and long != current_long:
+            pieces.append(piece(lines[start:begin], nested))
+            start, nested = begin, begin_nested
         current_long = long
-    pieces.append(_piece(current))
+    pieces.append(piece(lines[start:], nested))
     return pieces
 
 
-def _piece(lines: list[str]) -> str:
-    """One piece's text: its lines, without the blank lines between it and the next piece."""
+def piece(lines: list[str], nested: bool) -> tuple[str, bool]:
+    """One piece: its lines without the blank lines before the next piece, under the stand-in
+    class header if it starts inside a class."""
     text = "\n".join(lines)
-    return text.rstrip("\n") + "\n" if text.strip() else text
+    text = text.rstrip("\n") + "\n" if text.strip() else text
+    return (NESTED + text if nested else text), nested
+
+
+def unnest(formatted: str, nested: bool) -> str:
+    """Black's text of a piece without the stand-in class header."""
+    if not nested:
+        return formatted
+    if not formatted.startswith(NESTED):
+        raise ValueError("black changed the stand-in class header")
+    return formatted[len(NESTED):]
+
+
+def join(formatted: list[str]) -> str:
+    """Formatted pieces (headers taken off) as one text: one blank line before a piece that
+    starts inside a class (it starts indented), two before one that starts a top-level class
+    (black ends each piece with one newline)."""
+    out = formatted[:1]
+    for text in formatted[1:]:
+        out.append("\n" if text.startswith((" ", "\t")) else "\n\n")
+        out.append(text)
+    return "".join(out)

@@ -8,7 +8,7 @@ import black
 import pytest
 
 from generator.formatting import BLACK_MODE, format_module, join_pieces
-from generator.prestyle import prestyled, runs
+from generator.prestyle import NESTED, prestyled, runs, unnest
 
 SOURCE = '''"""Models."""
 
@@ -69,6 +69,17 @@ class H(BaseModel):
 
 class I(BaseModel):
     s: str = 'x'
+
+
+class Client:
+    def short(self) -> str:
+        return 'short'
+
+    def long(self, first: int = 1, second: list[str] = ['a', 'b', 'c'], third: dict[str, int] = {'a': 1}) -> int:
+        return 2
+
+    def also_short(self) -> str:
+        return 'also'
 '''
 
 
@@ -100,18 +111,26 @@ def test_a_blank_line_follows_a_class_docstring_before_a_statement() -> None:
     assert '"""Only a doc."""\n\n\nclass G' in text
 
 
+def formatted(pieces: list[tuple[str, bool]]) -> str:
+    return join_pieces([unnest(black_of(text), nested) for text, nested in pieces])
+
+
 def test_runs_format_like_the_whole() -> None:
     pieces = runs(SOURCE, 100)
     assert len(pieces) > 2
-    assert join_pieces([black_of(piece) for piece in pieces]) == black_of(SOURCE)
+    assert formatted(pieces) == black_of(SOURCE)
     assert format_module("m.py", SOURCE) == black_of(SOURCE)
 
 
-def test_runs_separate_classes_with_long_lines() -> None:
+def test_runs_separate_classes_and_methods_with_long_lines() -> None:
     pieces = runs(SOURCE, 100)
-    long = [any(len(line) > 100 for line in piece.splitlines()) for piece in pieces]
+    long = [any(len(line) > 100 for line in text.splitlines()) for text, _ in pieces]
     assert all(a != b for a, b in itertools.pairwise(long))  # runs alternate
-    assert any("class G" in piece and "class H" in piece and "class I" not in piece for piece in pieces)
+    assert any("class G" in text and "class H" in text and "class I" not in text for text, _ in pieces)
+    assert pieces[-2:] == [
+        (NESTED + "    def long(self, first: int = 1, second: list[str] = [\"a\", \"b\", \"c\"], third: dict[str, int] = {\"a\": 1}) -> int:\n        return 2\n", True),
+        (NESTED + '    def also_short(self) -> str:\n        return "also"\n', True),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -125,5 +144,5 @@ def test_runs_separate_classes_with_long_lines() -> None:
     ids=["fmt-directive", "form-feed", "crlf", "syntax-error"],
 )
 def test_text_black_must_see_as_it_is_stays_whole(text: str) -> None:
-    assert runs(text, 100) == [text]
+    assert runs(text, 100) == [(text, False)]
     assert prestyled(text) == text
