@@ -1,6 +1,6 @@
 """Black for the rendered Python modules: the same bytes black gives, sooner.
 
-Three things make formatting a huge package affordable, none of which can change the output:
+Four things make formatting a huge package affordable, none of which can change the output:
 
 - **No cyclic GC while black runs.** Black builds a syntax tree of millions of objects whose
   parent links form cycles; with the collector on, every full collection walks all of them
@@ -8,8 +8,13 @@ Three things make formatting a huge package affordable, none of which can change
   ``format_str`` call and run once after it.
 - **Worker processes, and pieces.** Modules are formatted in parallel in worker processes,
   forked while the generating process is still small; a huge module is cut between top-level
-  classes into pieces black formats exactly as the whole (:func:`split_module`), which bounds
-  black's memory and spreads the work. A result never depends on which worker ran it.
+  classes or between the methods of a class into pieces black formats exactly as the whole
+  (:func:`split_module`), which bounds black's memory and spreads the work. A result never
+  depends on which worker ran it.
+- **One black pass where one is enough.** Black's input-independent changes are made ahead and
+  each piece is cut into runs that black leaves alone and runs it rewraps, so that black's
+  second pass (run whenever the first changed anything) is spent on the latter only
+  (:mod:`.prestyle`).
 - **A content-addressed cache.** A formatted module is stored under the SHA-256 of black's
   version, the mode and the unformatted text, in the user cache directory (:mod:`.cache`); the
   same text gives the same black output, so a hit is exactly what black would
