@@ -32,10 +32,13 @@ PROTOCOL_DUNDERS = frozenset(
 Entry = dict[str, Any]
 
 
-def api_surface(api: Api, cfg: PackageConfig, files: Mapping[str, str]) -> dict[str, Any]:
+def api_surface(
+    api: Api, cfg: PackageConfig, files: Mapping[str, str], trees: Mapping[str, ast.Module] | None = None
+) -> dict[str, Any]:
     """Public API, operations, models and errors of a rendered package (JSON-ready, sorted).
 
-    ``files`` maps paths inside the distribution folder to the rendered text.
+    ``files`` maps paths inside the distribution folder to the rendered text; ``trees``, the
+    syntax trees of some of them, parsed already.
     """
     reached = {g.path: g.display for g in api.client_groups}
     operations = {
@@ -44,7 +47,7 @@ def api_surface(api: Api, cfg: PackageConfig, files: Mapping[str, str]) -> dict[
     return {
         "format": FORMAT,
         "package": cfg.package,
-        "api": public_api(files, cfg.package),
+        "api": public_api(files, cfg.package, trees),
         "operations": dict(sorted(operations.items())),
         "models": {m.class_name: list(m.fields) for m in sorted(api.models, key=lambda m: m.class_name)},
         "errors": sorted(vars(cfg.errors).values()),
@@ -54,9 +57,12 @@ def api_surface(api: Api, cfg: PackageConfig, files: Mapping[str, str]) -> dict[
     }
 
 
-def public_api(files: Mapping[str, str], package: str) -> dict[str, Entry]:
-    """Dotted name -> entry for everything the package's ``__all__`` exports, sorted by name."""
-    reader = _Reader(files, package)
+def public_api(
+    files: Mapping[str, str], package: str, trees: Mapping[str, ast.Module] | None = None
+) -> dict[str, Entry]:
+    """Dotted name -> entry for everything the package's ``__all__`` exports, sorted by name
+    (``trees``: syntax trees of some of ``files``, parsed already)."""
+    reader = _Reader(files, package, trees or {})
     init = reader.module(package)
     if init is None:
         raise ValueError(f"no {package.replace('.', '/')}/__init__.py among the rendered files")
@@ -145,9 +151,10 @@ Target = _Class | _External | _Module | tuple[_Module, ast.stmt] | None
 class _Reader:
     """Resolves names across the rendered modules of one package."""
 
-    def __init__(self, files: Mapping[str, str], package: str) -> None:
+    def __init__(self, files: Mapping[str, str], package: str, trees: Mapping[str, ast.Module]) -> None:
         self.package = package
         self.files = files
+        self.trees = trees
         self.modules: dict[str, _Module | None] = {}
 
     def module(self, dotted: str) -> _Module | None:
@@ -156,7 +163,8 @@ class _Reader:
             found: _Module | None = None
             for path, is_package in ((f"{base}/__init__.py", True), (f"{base}.py", False)):
                 if path in self.files:
-                    found = _Module(dotted, is_package, ast.parse(self.files[path], filename=path))
+                    tree = self.trees.get(path) or ast.parse(self.files[path], filename=path)
+                    found = _Module(dotted, is_package, tree)
                     break
             self.modules[dotted] = found
         return self.modules[dotted]
