@@ -122,7 +122,8 @@ def _strings(tree: ast.Module) -> Iterator[ast.Constant]:
 
 def _docstring_gaps(tree: ast.Module, lines: list[str]) -> Iterator[int]:
     """0-based lines after which a class docstring needs black's blank line: the docstring is
-    triple-quoted, on its own lines, and the next line is an ordinary statement of the class."""
+    triple-quoted, on its own lines right after the class line (no comment line between), and
+    the next line is an ordinary statement of the class."""
     for node in ast.walk(tree):
         if not isinstance(node, ast.ClassDef) or len(node.body) < 2:
             continue
@@ -131,6 +132,8 @@ def _docstring_gaps(tree: ast.Module, lines: list[str]) -> Iterator[int]:
             continue
         if doc.lineno == node.lineno or doc.end_lineno is None:
             continue
+        if any(line.lstrip().startswith("#") for line in lines[node.lineno:doc.lineno - 1]):
+            continue  # a comment line before the docstring: black's rule is for the line after the class's
         if isinstance(nxt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             continue
         line = lines[doc.lineno - 1]

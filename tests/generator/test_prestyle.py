@@ -57,6 +57,12 @@ class F(BaseModel):
     """Only a doc."""
 
 
+class FF(BaseModel):
+    # a comment before the docstring
+    """Doc after a comment."""
+    x: int
+
+
 class G(BaseModel):
     model_config = ConfigDict(extra='forbid', populate_by_name=True, arbitrary_types_allowed=True, frozen=True)
     value: dict[str, int] = {'a': 1, 'b': 2}
@@ -108,7 +114,8 @@ def test_a_blank_line_follows_a_class_docstring_before_a_statement() -> None:
     assert '"""Doc followed by a method."""\n    def f' in text
     assert '"""Doc followed by a comment."""\n    # a comment' in text
     assert '"""Doc followed by a nested class."""\n    class Config' in text
-    assert '"""Only a doc."""\n\n\nclass G' in text
+    assert '"""Only a doc."""\n\n\nclass FF' in text
+    assert '"""Doc after a comment."""\n    x: int' in text  # black keeps what the user had here
 
 
 def formatted(pieces: list[tuple[str, bool]]) -> str:
