@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import gc
 import json
@@ -13,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import prestyle
 from .changelog import CHANGELOG, Release, plan_release
 from .config import PackageConfig
 from .datamodels import generate_models
@@ -166,22 +164,12 @@ def generate_package(cfg: PackageConfig, templates: Path, root: Path | None, *, 
             for path, text in sorted(rendered.items(), key=lambda item: -len(item[1]))
             if path.endswith(".py") and path not in pending
         )
-        # modules in the order the workers finish them; each parsed for the surface while the
-        # workers go on with the next
-        finished: dict[str, str] = {}
-        trees: dict[str, ast.Module] = {}
-        for path, formatted in pending.items():
-            finished[path] = finish(path, rendered[path], api, formatted.result())
-            tree = prestyle.parse(finished[path])
-            if tree is not None:
-                trees[path] = tree
         files = {
-            path: finished[path] if path in finished else finish(path, text, api)
+            path: finish(path, text, api, pending[path].result() if path in pending else None)
             for path, text in sorted(rendered.items())
         }
     # the surface is read from the finished files: what users import is what gets recorded
-    files[SURFACE_FILE] = json.dumps(api_surface(api, cfg, files, trees), indent=2, sort_keys=True) + "\n"
-    del trees
+    files[SURFACE_FILE] = json.dumps(api_surface(api, cfg, files), indent=2, sort_keys=True) + "\n"
     return GeneratedPackage(
         cfg, api, files, per_api_lines(templates, cfg), time.perf_counter() - started,
         tuple(d for d in findings if not is_lint(d)), tuple(filter(is_lint, findings)),

@@ -32,13 +32,10 @@ PROTOCOL_DUNDERS = frozenset(
 Entry = dict[str, Any]
 
 
-def api_surface(
-    api: Api, cfg: PackageConfig, files: Mapping[str, str], trees: Mapping[str, ast.Module] | None = None
-) -> dict[str, Any]:
+def api_surface(api: Api, cfg: PackageConfig, files: Mapping[str, str]) -> dict[str, Any]:
     """Public API, operations, models and errors of a rendered package (JSON-ready, sorted).
 
-    ``files`` maps paths inside the distribution folder to the rendered text; ``trees``, the
-    syntax trees of some of them, parsed already.
+    ``files`` maps paths inside the distribution folder to the rendered text.
     """
     reached = {g.path: g.display for g in api.client_groups}
     operations = {
@@ -47,7 +44,7 @@ def api_surface(
     return {
         "format": FORMAT,
         "package": cfg.package,
-        "api": public_api(files, cfg.package, trees),
+        "api": public_api(files, cfg.package),
         "operations": dict(sorted(operations.items())),
         "models": {m.class_name: list(m.fields) for m in sorted(api.models, key=lambda m: m.class_name)},
         "errors": sorted(vars(cfg.errors).values()),
@@ -57,12 +54,9 @@ def api_surface(
     }
 
 
-def public_api(
-    files: Mapping[str, str], package: str, trees: Mapping[str, ast.Module] | None = None
-) -> dict[str, Entry]:
-    """Dotted name -> entry for everything the package's ``__all__`` exports, sorted by name
-    (``trees``: syntax trees of some of ``files``, parsed already)."""
-    reader = _Reader(files, package, trees or {})
+def public_api(files: Mapping[str, str], package: str) -> dict[str, Entry]:
+    """Dotted name -> entry for everything the package's ``__all__`` exports, sorted by name."""
+    reader = _Reader(files, package)
     init = reader.module(package)
     if init is None:
         raise ValueError(f"no {package.replace('.', '/')}/__init__.py among the rendered files")
@@ -151,10 +145,9 @@ Target = _Class | _External | _Module | tuple[_Module, ast.stmt] | None
 class _Reader:
     """Resolves names across the rendered modules of one package."""
 
-    def __init__(self, files: Mapping[str, str], package: str, trees: Mapping[str, ast.Module]) -> None:
+    def __init__(self, files: Mapping[str, str], package: str) -> None:
         self.package = package
         self.files = files
-        self.trees = trees
         self.modules: dict[str, _Module | None] = {}
 
     def module(self, dotted: str) -> _Module | None:
@@ -163,8 +156,7 @@ class _Reader:
             found: _Module | None = None
             for path, is_package in ((f"{base}/__init__.py", True), (f"{base}.py", False)):
                 if path in self.files:
-                    tree = self.trees.get(path) or ast.parse(self.files[path], filename=path)
-                    found = _Module(dotted, is_package, tree)
+                    found = _Module(dotted, is_package, ast.parse(self.files[path], filename=path))
                     break
             self.modules[dotted] = found
         return self.modules[dotted]
