@@ -130,3 +130,15 @@ def test_type_checker_sees_the_lazy_exports(tmp_path: Path) -> None:
     assert "grad300_client.astropy_conf.Conf" in revealed[3]
     assert "cloudcix.registries.Membership" in revealed[4]
     assert not any(r.strip('"') == "Any" for r in revealed)
+
+
+def test_cloudcix_registries_make_their_clients_on_first_use() -> None:
+    """``from cloudcix.api import Membership`` (the seed's usage) loads no HTTP stack; a service does."""
+    code = (
+        "import json, sys\nfrom cloudcix.api import Membership\nfrom cloudcix.async_api import AsyncMembership\n"
+        "before = [m for m in ('httpx', 'pydantic', 'specwright_runtime') if m in sys.modules]\n"
+        "service = Membership.address_link\n"
+        "print(json.dumps([before, type(service).__name__, service.service_uri, Membership._application_name,"
+        " type(AsyncMembership.address_link).__name__, 'httpx' in sys.modules]))"
+    )
+    assert _fresh(code) == [[], "Client", "address/{address_id}/link", "membership", "AsyncClient", True]
