@@ -47,7 +47,6 @@ class PackageConfig:
     reserved_names: tuple[str, ...] = ()  # client attributes the package's own code adds (no group may take them)
     extra: dict[str, Any] = field(default_factory=dict)  # free settings for per-API templates
     package_doc: str = ""  # the package docstring after the description
-    lazy_modules: tuple[str, ...] = ()  # per-API modules whose ``__all__`` is imported on first use
     reexports: dict[str, tuple[str, ...]] = field(default_factory=dict)  # generated module -> names
     mixins: dict[str, str] = field(default_factory=dict)  # generated class -> "module.Class" of per-API code
     model_base: str | None = None  # "module.Class": the base of every generated model
@@ -115,7 +114,6 @@ def package_config(key: str, spec: Path, raw: dict[str, Any]) -> PackageConfig:
         reserved_names=tuple(str(n) for n in raw.get("reserved_names") or ()),
         extra=dict(raw.get("extra") or {}),
         package_doc=str(raw.get("package_doc", "")).strip(),
-        lazy_modules=tuple(str(m) for m in raw.get("lazy_modules") or ()),
         reexports={str(m): tuple(str(n) for n in names) for m, names in (raw.get("reexports") or {}).items()},
         mixins={str(k): _dotted(key, "mixins", v) for k, v in (raw.get("mixins") or {}).items()},
         model_base=_dotted(key, "model_base", raw["model_base"]) if raw.get("model_base") else None,

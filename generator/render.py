@@ -228,10 +228,14 @@ def render_files(templates: Path, api: Api, cfg: PackageConfig, context: dict[st
             source = (templates / item.template).read_text(encoding="utf-8")
             out[item.output] = unasync(source, item.template) if item.mode == "unasync" else source
     exports = package_exports(out, cfg)
+    named = [cfg.models_module, *(m.module for m in api.named_modules)]
+    submodules = package_submodules([f.output for f in items], cfg, named)
     for item in items:
         if item.mode == "render":
             template = env.get_template(item.template)
-            text = template.render(api=api, cfg=cfg, async_=item.async_, package_exports=exports, **context)
+            text = template.render(
+                api=api, cfg=cfg, async_=item.async_, package_exports=exports, package_submodules=submodules, **context
+            )
             if text.strip():  # a template that renders nothing (a feature turned off) writes no file
                 out[item.output] = text
     render_named_modules(env, api, cfg, out, {"package_exports": exports, **context})
@@ -244,7 +248,6 @@ class ModuleExports:
 
     module: str  # dotted, relative to the package: "client", "astropy_conf"
     names: tuple[str, ...]
-    lazy: bool = False  # imported on first use (``lazy_modules`` in apis.toml)
 
 
 @dataclass(frozen=True)
@@ -252,14 +255,6 @@ class PackageExports:
     """What the package's ``__init__`` re-exports besides the low-level clients and errors."""
 
     modules: tuple[ModuleExports, ...] = ()
-
-    @property
-    def eager(self) -> list[ModuleExports]:
-        return [m for m in self.modules if not m.lazy]
-
-    @property
-    def lazy(self) -> list[ModuleExports]:
-        return [m for m in self.modules if m.lazy]
 
     @property
     def names(self) -> list[str]:
@@ -279,13 +274,8 @@ def package_exports(modules: dict[str, str], cfg: PackageConfig) -> PackageExpor
         listed = module_all(text, path)
         if listed is not None and module != "__init__":
             names.setdefault(module, set()).update(listed)
-        elif module in cfg.lazy_modules:
-            raise ValueError(f"lazy module {module!r} of {cfg.key} has no __all__ to export")
     for module, wanted in cfg.reexports.items():
         names.setdefault(module, set()).update(wanted)
-    missing = sorted(set(cfg.lazy_modules) - names.keys())
-    if missing:
-        raise ValueError(f"lazy_modules of {cfg.key} name no per-API module: {', '.join(missing)}")
     owner: dict[str, str] = {}
     for module, found in names.items():
         for name in found:
@@ -294,12 +284,21 @@ def package_exports(modules: dict[str, str], cfg: PackageConfig) -> PackageExpor
             if name in owner:
                 raise ValueError(f"{cfg.key}: {name!r} is exported by both {owner[name]} and {module}")
             owner[name] = module
-    return PackageExports(
-        tuple(
-            ModuleExports(module, tuple(sorted(found)), lazy=module in cfg.lazy_modules)
-            for module, found in sorted(names.items())
-        )
-    )
+    return PackageExports(tuple(ModuleExports(module, tuple(sorted(found))) for module, found in sorted(names.items())))
+
+
+def package_submodules(paths: list[str], cfg: PackageConfig, extra: list[str]) -> list[str]:
+    """The package's own modules and subpackages (one level down), which its ``__init__``
+    imports when they are first used as attributes (``pkg.group``).
+    """
+    pkg_dir = cfg.package.replace(".", "/") + "/"
+    found = set(extra)
+    for path in paths:
+        if path.startswith(pkg_dir) and path.endswith(".py"):
+            first = path[len(pkg_dir) :].split("/")[0].removesuffix(".py")
+            if first.isidentifier() and not first.startswith("__"):
+                found.add(first)
+    return sorted(found)
 
 
 def module_all(text: str, filename: str = "<module>") -> list[str] | None:

@@ -79,6 +79,8 @@ def test_the_async_registries_mirror_them() -> None:
     twins = {name: getattr(cloudcix.async_api, "Async" + name) for name in EXPORTED} | {"DCIM": AsyncDCIM}
     for name, registry in twins.items():
         group = generated["Async" + name]
+        # the first use makes the services (none before: from cloudcix.api import ... stays cheap)
+        assert registry._application_name == group.VARIABLES["application"]
         services = {attr: value for attr, value in vars(registry).items() if isinstance(value, AsyncClient)}
         assert sorted(services) == sorted(group.SERVICES), name
         assert all(inspect.iscoroutinefunction(c.list) for c in services.values())

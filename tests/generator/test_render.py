@@ -21,6 +21,7 @@ from generator.render import (
     call_args,
     module_all,
     package_exports,
+    package_submodules,
     param_doc,
     per_api_lines,
     render_files,
@@ -221,7 +222,7 @@ def test_module_all() -> None:
 
 def test_package_exports_reads_every_module_once() -> None:
     cfg = package_config(
-        "x", Path("x.yaml"), {"package": "xpkg", "lazy_modules": ["heavy"], "reexports": {"models": ["Thing"]}}
+        "x", Path("x.yaml"), {"package": "xpkg", "reexports": {"models": ["Thing"]}}
     )
     modules = {
         "xpkg/client.py": '__all__ = ["Client"]\n',
@@ -231,21 +232,33 @@ def test_package_exports_reads_every_module_once() -> None:
         "README.md": "not a module",
     }
     exports = package_exports(modules, cfg)
-    assert [(m.module, m.names) for m in exports.eager] == [
+    assert [(m.module, m.names) for m in exports.modules] == [
         ("async_client", ("AsyncClient",)),
         ("client", ("Client",)),
+        ("heavy", ("Conf", "conf")),
         ("models", ("Thing",)),
     ]
-    assert [(m.module, m.names) for m in exports.lazy] == [("heavy", ("Conf", "conf"))]
     assert exports.names == ["AsyncClient", "Client", "Conf", "Thing", "conf"]
+
+
+def test_package_submodules_are_the_first_level_below_the_package() -> None:
+    cfg = package_config("x", Path("x.yaml"), {"package": "xpkg.sub"})
+    paths = [
+        "xpkg/sub/__init__.py",
+        "xpkg/sub/client.py",
+        "xpkg/sub/api/__init__.py",
+        "xpkg/sub/api/dcim.py",
+        "xpkg/sub/py.typed",
+        "xpkg/__init__.py",
+        "README.md",
+    ]
+    assert package_submodules(paths, cfg, ["models"]) == ["api", "client", "models"]
 
 
 @pytest.mark.parametrize(
     ("settings", "modules", "message"),
     [
         ({}, {"xpkg/a.py": '__all__ = ["A"]', "xpkg/b.py": '__all__ = ["A"]'}, "exported by both a and b"),
-        ({"lazy_modules": ["heavy"]}, {}, "name no per-API module: heavy"),
-        ({"lazy_modules": ["heavy"]}, {"xpkg/heavy.py": "x = 1"}, "has no __all__"),
         ({}, {"xpkg/a.py": '__all__ = ["not a name"]'}, "not a Python name"),
     ],
 )

@@ -3,133 +3,150 @@
 
 The sync ``registries.py`` is derived from this module at generation time; ``cloudcix.api``
 and ``cloudcix.async_api`` export them. Each class attribute is an ``Client`` of one
-service, made from the generated resource group's ``SERVICES`` (attribute → path) and its
-``application`` variable: the services are data of the spec, never listed here. Making them
-reads no settings and opens no connection.
+service, made from the generated resource group of the same name (``SERVICES``, attribute →
+path, and its ``application`` variable): the services are data of the spec, never listed
+here. They are made when the registry is first used (``Membership.address``), so that
+``from cloudcix.api import Membership`` loads no HTTP stack; making them reads no settings
+and opens no connection.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-import cloudcix.resources as generated
-from cloudcix.client import Client
-
-
-class _Group(Protocol):
-    """What a generated resource group tells about its services."""
-
-    VARIABLES: ClassVar[dict[str, str]]
-    SERVICES: ClassVar[dict[str, str]]
+if TYPE_CHECKING:
+    from cloudcix.client import Client
 
 
 class RegistryType(type):
-    """Metaclass of the registries: tells type checkers that every service is an ``Client``."""
+    """Metaclass of the registries: makes a registry's service clients when one is first asked
+    for, and tells type checkers that every service is an ``Client``.
+    """
 
-    if TYPE_CHECKING:
+    def __getattr__(cls, name: str) -> Client:
+        if "_pending" not in vars(cls) or name.startswith("__"):
+            raise AttributeError(f"type object {cls.__name__!r} has no attribute {name!r}")
+        _make_services(cast("type[Registry]", cls))
+        found: Client = getattr(cls, name)
+        return found
 
-        def __getattr__(cls, name: str) -> Client: ...
+    def __dir__(cls) -> list[str]:
+        if "_pending" in vars(cls):
+            _make_services(cast("type[Registry]", cls))
+        return sorted(super().__dir__())
+
+
+def _make_services(cls: type[Registry]) -> None:
+    """Set one ``Client`` per service of the resource group named like ``cls``."""
+    import cloudcix.resources as generated
+    from cloudcix.client import Client
+
+    group = getattr(generated, cls.__name__)
+    application: str = group.VARIABLES["application"]
+    for attribute, path in group.SERVICES.items():
+        setattr(cls, attribute, Client(application, path))
+    cls._application_name = application
+    delattr(cls, "_pending")
 
 
 class Registry(metaclass=RegistryType):
-    """Base of the registries: ``class Membership(Registry, services=resources.Membership)``."""
+    """Base of the registries: ``class Membership(Registry)`` serves ``resources.Membership``."""
 
     _application_name: ClassVar[str]
+    _pending: ClassVar[bool]  # set until the services are made
 
-    def __init_subclass__(cls, *, services: type[_Group], **kwargs: Any) -> None:
+    def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        cls._application_name = services.VARIABLES["application"]
-        for attribute, path in services.SERVICES.items():
-            setattr(cls, attribute, Client(cls._application_name, path))
+        cls._pending = True  # services made on first use
 
 
-class AppManager(Registry, services=generated.AppManager):
+class AppManager(Registry):
     """The AppManager services."""
 
 
-class Asset(Registry, services=generated.Asset):
+class Asset(Registry):
     """The Asset services."""
 
 
-class Circuit(Registry, services=generated.Circuit):
+class Circuit(Registry):
     """The Circuit services."""
 
 
-class Compute(Registry, services=generated.Compute):
+class Compute(Registry):
     """The Compute services."""
 
 
-class Contact(Registry, services=generated.Contact):
+class Contact(Registry):
     """The Contact services."""
 
 
-class Contacts(Registry, services=generated.Contacts):
+class Contacts(Registry):
     """The Contacts services."""
 
 
-class DCIM(Registry, services=generated.DCIM):
+class DCIM(Registry):
     """The DCIM services; not exported by ``cloudcix.api`` (as in 5.0.11)."""
 
 
-class Documentation(Registry, services=generated.Documentation):
+class Documentation(Registry):
     """The Documentation services."""
 
 
-class Financial(Registry, services=generated.Financial):
+class Financial(Registry):
     """The Financial services."""
 
 
-class Helpdesk(Registry, services=generated.Helpdesk):
+class Helpdesk(Registry):
     """The Helpdesk services."""
 
 
-class IAAS(Registry, services=generated.IAAS):
+class IAAS(Registry):
     """The IAAS services."""
 
 
-class Membership(Registry, services=generated.Membership):
+class Membership(Registry):
     """The Membership services."""
 
 
-class OTP(Registry, services=generated.OTP):
+class OTP(Registry):
     """The OTP services."""
 
 
-class PAT(Registry, services=generated.PAT):
+class PAT(Registry):
     """The PAT services."""
 
 
-class Plot(Registry, services=generated.Plot):
+class Plot(Registry):
     """The Plot services."""
 
 
-class Reporting(Registry, services=generated.Reporting):
+class Reporting(Registry):
     """The Reporting services."""
 
 
-class Repository(Registry, services=generated.Repository):
+class Repository(Registry):
     """The Repository services."""
 
 
-class Scheduler(Registry, services=generated.Scheduler):
+class Scheduler(Registry):
     """The Scheduler services."""
 
 
-class SCM(Registry, services=generated.SCM):
+class SCM(Registry):
     """The SCM services."""
 
 
-class Security(Registry, services=generated.Security):
+class Security(Registry):
     """The Security services."""
 
 
-class Support(Registry, services=generated.Support):
+class Support(Registry):
     """The Support services."""
 
 
-class Training(Registry, services=generated.Training):
+class Training(Registry):
     """The Training services."""
 
 
-class Vault(Registry, services=generated.Vault):
+class Vault(Registry):
     """The Vault services."""

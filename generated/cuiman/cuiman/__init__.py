@@ -7,36 +7,103 @@ failed call. ``ProcessesApi`` and ``AsyncProcessesApi`` are the same clients wit
 configuration lookup. The models (pydantic v2) are in ``cuiman.models``.
 """
 
-from .api import ProcessesApi
-from .async_api import AsyncProcessesApi
-from .exceptions import (
-    ClientAuthError,
-    ClientError,
-    ClientConnectionError,
-    ClientResponseError,
-    ClientStatusError,
-    ClientTimeoutError,
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .api import ProcessesApi
+    from .async_api import AsyncProcessesApi
+    from .exceptions import (
+        ClientAuthError,
+        ClientError,
+        ClientConnectionError,
+        ClientResponseError,
+        ClientStatusError,
+        ClientTimeoutError,
+    )
+    from .async_client import AsyncClient
+    from .client import Client
+    from .config import ClientConfig
+    from .exceptions import JobTimeoutError
+    from .models import (
+        ApiError,
+        Capabilities,
+        ConformanceDeclaration,
+        InputDescription,
+        JobInfo,
+        JobList,
+        JobResults,
+        JobStatus,
+        Link,
+        OutputDescription,
+        ProcessDescription,
+        ProcessList,
+        ProcessRequest,
+        ProcessSummary,
+    )
+
+#: Each export and the module it comes from, imported when the name is first used.
+_EXPORTS = {
+    "ProcessesApi": "api",
+    "AsyncProcessesApi": "async_api",
+    "ClientAuthError": "exceptions",
+    "ClientError": "exceptions",
+    "ClientConnectionError": "exceptions",
+    "ClientResponseError": "exceptions",
+    "ClientStatusError": "exceptions",
+    "ClientTimeoutError": "exceptions",
+    "AsyncClient": "async_client",
+    "Client": "client",
+    "ClientConfig": "config",
+    "JobTimeoutError": "exceptions",
+    "ApiError": "models",
+    "Capabilities": "models",
+    "ConformanceDeclaration": "models",
+    "InputDescription": "models",
+    "JobInfo": "models",
+    "JobList": "models",
+    "JobResults": "models",
+    "JobStatus": "models",
+    "Link": "models",
+    "OutputDescription": "models",
+    "ProcessDescription": "models",
+    "ProcessList": "models",
+    "ProcessRequest": "models",
+    "ProcessSummary": "models",
+}
+#: The package's modules, imported when first used as attributes (``package.module``).
+_SUBMODULES = frozenset(
+    {
+        "api",
+        "async_api",
+        "async_client",
+        "async_resources",
+        "client",
+        "config",
+        "default_client",
+        "exceptions",
+        "models",
+        "resources",
+    }
 )
-from .async_client import AsyncClient
-from .client import Client
-from .config import ClientConfig
-from .exceptions import JobTimeoutError
-from .models import (
-    ApiError,
-    Capabilities,
-    ConformanceDeclaration,
-    InputDescription,
-    JobInfo,
-    JobList,
-    JobResults,
-    JobStatus,
-    Link,
-    OutputDescription,
-    ProcessDescription,
-    ProcessList,
-    ProcessRequest,
-    ProcessSummary,
-)
+
+
+def __getattr__(name: str) -> Any:
+    """An export or a module of the package, imported on first use and kept in the package."""
+    module = _EXPORTS.get(name)
+    if module is not None:
+        value = getattr(import_module(f"{__name__}.{module}"), name)
+    elif name in _SUBMODULES:
+        value = import_module(f"{__name__}.{name}")
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value  # later lookups do not come here again
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __version__ = "0.4.0"
 

@@ -5,40 +5,79 @@
 ``Grad300Api``; ``conf`` is an astropy ``ConfigNamespace`` (astropy is imported on first use).
 """
 
-from .api import Grad300Api
-from .async_api import AsyncGrad300Api
-from .exceptions import (
-    AuthenticationError,
-    Grad300Error,
-    Grad300ConnectionError,
-    Grad300ResponseError,
-    Grad300APIError,
-    Grad300TimeoutError,
-)
-from .async_client import AsyncGrad300, AsyncGrad300Client
-from .client import Grad300, Grad300Client
-from .models import ScanRecord, ScanType
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .api import Grad300Api
+    from .async_api import AsyncGrad300Api
+    from .exceptions import (
+        AuthenticationError,
+        Grad300Error,
+        Grad300ConnectionError,
+        Grad300ResponseError,
+        Grad300APIError,
+        Grad300TimeoutError,
+    )
     from .astropy_conf import Conf, conf
+    from .async_client import AsyncGrad300, AsyncGrad300Client
+    from .client import Grad300, Grad300Client
+    from .models import ScanRecord, ScanType
 
-# modules with heavy dependencies (apis.toml: lazy_modules) are imported on first use
-_LAZY = {
+#: Each export and the module it comes from, imported when the name is first used.
+_EXPORTS = {
+    "Grad300Api": "api",
+    "AsyncGrad300Api": "async_api",
+    "AuthenticationError": "exceptions",
+    "Grad300Error": "exceptions",
+    "Grad300ConnectionError": "exceptions",
+    "Grad300ResponseError": "exceptions",
+    "Grad300APIError": "exceptions",
+    "Grad300TimeoutError": "exceptions",
     "Conf": "astropy_conf",
     "conf": "astropy_conf",
+    "AsyncGrad300": "async_client",
+    "AsyncGrad300Client": "async_client",
+    "Grad300": "client",
+    "Grad300Client": "client",
+    "ScanRecord": "models",
+    "ScanType": "models",
 }
+#: The package's modules, imported when first used as attributes (``package.module``).
+_SUBMODULES = frozenset(
+    {
+        "api",
+        "astropy_conf",
+        "async_api",
+        "async_client",
+        "async_resources",
+        "client",
+        "default_client",
+        "exceptions",
+        "models",
+        "resources",
+        "scans",
+        "schemas",
+        "settings",
+    }
+)
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
+    """An export or a module of the package, imported on first use and kept in the package."""
+    module = _EXPORTS.get(name)
+    if module is not None:
+        value = getattr(import_module(f"{__name__}.{module}"), name)
+    elif name in _SUBMODULES:
+        value = import_module(f"{__name__}.{name}")
+    else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from importlib import import_module
-
-    value = getattr(import_module(f"{__name__}.{module}"), name)
     globals()[name] = value  # later lookups do not come here again
     return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
 
 
 __version__ = "0.2.0"

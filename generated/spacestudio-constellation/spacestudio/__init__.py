@@ -9,52 +9,157 @@ that the functions of ``spacestudio.constellation``, ``simulation``, ``deploymen
 and ``CLIENT_ID`` from the environment when used.
 """
 
-from .api import SpacestudioApi
-from .async_api import AsyncSpacestudioApi
-from .errors import (
-    SpacestudioAuthenticationError,
-    SpacestudioError,
-    SpacestudioConnectionError,
-    SpacestudioResponseError,
-    SpacestudioAPIError,
-    SpacestudioTimeoutError,
-)
-from .async_client import AsyncClient
-from .client import Client
-from .connection import connect, get_user_id
-from .gridfs import (
-    formatted_size,
-    get_csv_as_json_object,
-    save_csv_file_to_disk,
-    save_json_file_to_disk,
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+import sys
+from types import ModuleType
+
+if TYPE_CHECKING:
+    from .api import SpacestudioApi
+    from .async_api import AsyncSpacestudioApi
+    from .errors import (
+        SpacestudioAuthenticationError,
+        SpacestudioError,
+        SpacestudioConnectionError,
+        SpacestudioResponseError,
+        SpacestudioAPIError,
+        SpacestudioTimeoutError,
+    )
+    from .async_client import AsyncClient
+    from .client import Client
+    from .connection import connect, get_user_id
+    from .gridfs import (
+        formatted_size,
+        get_csv_as_json_object,
+        save_csv_file_to_disk,
+        save_json_file_to_disk,
+    )
+    from .default_client import (
+        NotConnectedError,
+        default_client,
+        disconnect,
+        set_default_client,
+        get_user_infos,
+        get_computation_log,
+        list_optical_ground_stations,
+        create_optical_ground_station,
+        replace_optical_ground_station,
+        delete_optical_ground_station,
+        list_optical_data_generation_missions,
+        create_optical_data_generation_mission,
+        replace_optical_data_generation_mission,
+        delete_optical_data_generation_mission,
+    )
+    from . import constellation as constellation
+    from . import deployment as deployment
+    from . import formation_flying as formation_flying
+    from . import inspection as inspection
+    from . import parametric_study as parametric_study
+    from . import simulation as simulation
+
+#: Each export and the module it comes from, imported when the name is first used.
+_EXPORTS = {
+    "SpacestudioApi": "api",
+    "AsyncSpacestudioApi": "async_api",
+    "SpacestudioAuthenticationError": "errors",
+    "SpacestudioError": "errors",
+    "SpacestudioConnectionError": "errors",
+    "SpacestudioResponseError": "errors",
+    "SpacestudioAPIError": "errors",
+    "SpacestudioTimeoutError": "errors",
+    "AsyncClient": "async_client",
+    "Client": "client",
+    "connect": "connection",
+    "get_user_id": "connection",
+    "formatted_size": "gridfs",
+    "get_csv_as_json_object": "gridfs",
+    "save_csv_file_to_disk": "gridfs",
+    "save_json_file_to_disk": "gridfs",
+    "NotConnectedError": "default_client",
+    "default_client": "default_client",
+    "disconnect": "default_client",
+    "set_default_client": "default_client",
+    "get_user_infos": "default_client",
+    "get_computation_log": "default_client",
+    "list_optical_ground_stations": "default_client",
+    "create_optical_ground_station": "default_client",
+    "replace_optical_ground_station": "default_client",
+    "delete_optical_ground_station": "default_client",
+    "list_optical_data_generation_missions": "default_client",
+    "create_optical_data_generation_mission": "default_client",
+    "replace_optical_data_generation_mission": "default_client",
+    "delete_optical_data_generation_mission": "default_client",
+}
+#: The package's modules, imported when first used as attributes (``package.module``).
+_SUBMODULES = frozenset(
+    {
+        "_environment",
+        "api",
+        "async_api",
+        "async_client",
+        "async_resources",
+        "client",
+        "connection",
+        "constellation",
+        "default_client",
+        "deployment",
+        "errors",
+        "formation_flying",
+        "gridfs",
+        "inspection",
+        "models",
+        "parametric_study",
+        "resources",
+        "simulation",
+    }
 )
 
-# log_base_url, log_mail, log_password, log_client_id: the environment, read when used
-from .connection import package_attribute as __getattr__  # noqa: F401
-from .default_client import (
-    NotConnectedError,
-    default_client,
-    disconnect,
-    set_default_client,
-    get_user_infos,
-    get_computation_log,
-    list_optical_ground_stations,
-    create_optical_ground_station,
-    replace_optical_ground_station,
-    delete_optical_ground_station,
-    list_optical_data_generation_missions,
-    create_optical_data_generation_mission,
-    replace_optical_data_generation_mission,
-    delete_optical_data_generation_mission,
+
+def __getattr__(name: str) -> Any:
+    """An export or a module of the package, imported on first use and kept in the package."""
+    module = _EXPORTS.get(name)
+    if module is not None:
+        value = getattr(import_module(f"{__name__}.{module}"), name)
+    elif name in _SUBMODULES:
+        value = import_module(f"{__name__}.{name}")
+    else:
+        # log_base_url, log_mail, log_password, log_client_id: the environment, read when used
+        from ._environment import package_attribute
+
+        return package_attribute(name)
+    globals()[name] = value  # later lookups do not come here again
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+#: Exports named like a module of the package: importing that module must not replace them.
+_SHADOWED = frozenset(
+    {
+        "default_client",
+    }
 )
 
-# the named-resource functions of each group, as modules of the package
-from . import constellation as constellation
-from . import deployment as deployment
-from . import formation_flying as formation_flying
-from . import inspection as inspection
-from . import parametric_study as parametric_study
-from . import simulation as simulation
+
+class _Package(ModuleType):
+    """The package's class: the import system binds each imported submodule as an attribute
+    of the package, which here would hide the export of the same name."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if (
+            name in _SHADOWED
+            and isinstance(value, ModuleType)
+            and value.__name__ == f"{__name__}.{name}"
+        ):
+            return  # ``sys.modules`` has the module; the attribute stays the export
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
 
 __version__ = "4.0.0"
 

@@ -10,21 +10,15 @@ client every function of ``spacestudio.constellation``, ``simulation``... uses. 
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
+# the package's log_* attributes (its __getattr__ asks package_attribute), importable from here too
+from spacestudio._environment import ENVIRONMENT as ENVIRONMENT
+from spacestudio._environment import package_attribute as package_attribute
 from spacestudio.client import Client
 from spacestudio.default_client import default_client, set_default_client
 
 __all__ = ["connect", "get_user_id"]
-
-#: The package's ``log_*`` attributes and the environment variables they read.
-ENVIRONMENT = {
-    "log_base_url": "LOG_BASE_URL",
-    "log_mail": "LOG_MAIL",
-    "log_password": "LOG_PASSWORD",
-    "log_client_id": "CLIENT_ID",
-}
 
 
 def connect(
@@ -58,11 +52,3 @@ def get_user_id() -> str | None:
     """The user id of the default client (``connect()`` first)."""
     client = default_client()
     return client.user_id
-
-
-def package_attribute(name: str) -> str | None:
-    """The package's ``__getattr__``: a ``log_*`` attribute is its environment variable now, or ``None``."""
-    variable = ENVIRONMENT.get(name)
-    if variable is None:
-        raise AttributeError(f"module 'spacestudio' has no attribute {name!r}")
-    return os.environ.get(variable)

@@ -1,8 +1,11 @@
 """Runtime support for specwright-generated API clients.
 
 ``__all__`` is the runtime's contract with generated and per-API code: they import only
-these names, from here.
+these names, from here. The login flows (device authorization, OpenID Connect: authlib,
+``webbrowser``, ``http.server``) are imported when one of their names is first used.
 """
+
+from typing import TYPE_CHECKING, Any
 
 from .arguments import check_argument, held_value
 from .attempts import DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT
@@ -28,7 +31,6 @@ from .client import (
     TokenMethods,
 )
 from .core import AsyncCore, SyncCore
-from .device import DeviceAuthorization, show_device_code
 from .downloads import Progress
 from .enums import OpenIntEnum, OpenStrEnum, is_known
 from .errors import ErrorFactory, ErrorInfo, FailureKind, SpecwrightError, StatusError
@@ -44,7 +46,6 @@ from .named import (
     require_value,
     wait_for_status,
 )
-from .oidc_auth import OpenIDConnectAuth
 from .paging import (
     AsyncPager,
     CursorPaging,
@@ -65,6 +66,29 @@ from .retries import RetryPolicy
 from .schemes import ApiKeyScheme, AuthScheme, BasicScheme, BearerScheme, OAuth2Scheme, OpenIDConnectScheme
 from .servers import server_url
 from .wire import UNSET, Call, RequestOptions, SecurityMode, comma_joined, type_adapter
+
+if TYPE_CHECKING:
+    from .device import DeviceAuthorization, show_device_code
+    from .oidc_auth import OpenIDConnectAuth
+
+#: The names imported on first use, and their modules.
+_LAZY = {"DeviceAuthorization": "device", "show_device_code": "device", "OpenIDConnectAuth": "oidc_auth"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value  # later lookups do not come here again
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __version__ = "0.1.0"
 

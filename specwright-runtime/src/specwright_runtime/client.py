@@ -12,20 +12,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import httpx
 
 from .attempts import DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT
 from .auth import BasicAuth, BearerAuth, OAuth2Auth, PasswordGrant
 from .core import AsyncCore, SyncCore
-from .device import DeviceAuthorization, show_device_code
 from .errors import ErrorFactory
-from .oidc_auth import OpenIDConnectAuth
 from .redact import redact_url
 from .retries import RetryPolicy
 from .schemes import AuthScheme
 from .wire import Call, RequestOptions
+
+if TYPE_CHECKING:
+    # the OpenID Connect and device-flow modules (authlib, webbrowser, http.server) load when a login needs them
+    from .device import DeviceAuthorization
+    from .oidc_auth import OpenIDConnectAuth
 
 __all__ = [
     "AsyncClient",
@@ -206,6 +209,8 @@ def _oauth2(auth: httpx.Auth | None) -> OAuth2Auth:
 
 
 def _oidc(auth: httpx.Auth | None) -> OpenIDConnectAuth:
+    from .oidc_auth import OpenIDConnectAuth
+
     if not isinstance(auth, OpenIDConnectAuth):
         raise TypeError(f"this client's auth has no OpenID Connect provider ({type(auth).__name__})")
     return auth
@@ -302,7 +307,7 @@ class BasicMethods:
         self._auth.set_credentials(username, password)
 
 
-DevicePrompt = Callable[[DeviceAuthorization], object]
+DevicePrompt = Callable[["DeviceAuthorization"], object]
 
 
 class OpenIDConnectMethods:
@@ -324,7 +329,7 @@ class OpenIDConnectMethods:
 
         ``prompt`` is shown the code and the page (default: printed to stderr).
         """
-        return self._core.device_login(_oidc(self._auth), prompt=prompt or show_device_code).access_token
+        return self._core.device_login(_oidc(self._auth), prompt=prompt).access_token
 
 
 class AsyncOpenIDConnectMethods:
@@ -339,4 +344,4 @@ class AsyncOpenIDConnectMethods:
 
     async def device_login(self, prompt: DevicePrompt | None = None) -> str:
         """Async twin of :meth:`OpenIDConnectMethods.device_login`."""
-        return (await self._core.device_login(_oidc(self._auth), prompt=prompt or show_device_code)).access_token
+        return (await self._core.device_login(_oidc(self._auth), prompt=prompt)).access_token

@@ -16,7 +16,7 @@ import time
 from asyncio import to_thread
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -29,7 +29,6 @@ from .attempts import (
     until,
 )
 from .auth import Grant, OAuth2Auth, OAuth2Token
-from .device import DeviceAuthorization, show_device_code
 from .downloads import (
     IncompleteDownload,
     Progress,
@@ -43,7 +42,6 @@ from .downloads import (
 )
 from .errors import ErrorFactory, TokenEndpointError
 from .failures import FailureMapper
-from .oidc_auth import OpenIDConnectAuth
 from .redact import install_log_redaction, redact_url
 from .request_policy import CREDENTIAL_HEADERS, MAX_REDIRECTS, RequestBuilder
 from .retries import RetryPolicy
@@ -62,6 +60,11 @@ from .wire import (
     type_adapter,
     wire_value,
 )
+
+if TYPE_CHECKING:
+    # the OpenID Connect and device-flow modules (authlib, webbrowser, http.server) load when a login needs them
+    from .device import DeviceAuthorization
+    from .oidc_auth import OpenIDConnectAuth
 
 __all__ = [
     "CREDENTIAL_HEADERS",
@@ -90,7 +93,13 @@ logger = logging.getLogger("specwright_runtime")
 install_log_redaction()  # httpx logs each request's full URL; mask credentials in it
 
 #: Shows the user a device login's code (default: a line on stderr).
-DevicePrompt = Callable[[DeviceAuthorization], object]
+DevicePrompt = Callable[["DeviceAuthorization"], object]
+
+
+def _show_device_code() -> DevicePrompt:
+    from .device import show_device_code
+
+    return show_device_code
 
 
 class _CoreBase(RequestBuilder, FailureMapper):
@@ -242,8 +251,12 @@ class SyncCore(_CoreBase):
             raise self.auth_failure(auth, exc) from exc
         return self.fetch_token(auth, grant)
 
-    def device_login(self, auth: OpenIDConnectAuth, *, prompt: DevicePrompt = show_device_code) -> OAuth2Token:
-        """Log in on another device (RFC 8628): show a code, wait for the user, keep the token."""
+    def device_login(self, auth: OpenIDConnectAuth, *, prompt: DevicePrompt | None = None) -> OAuth2Token:
+        """Log in on another device (RFC 8628): show a code, wait for the user, keep the token.
+
+        ``prompt`` is shown the code (default: :func:`~specwright_runtime.device.show_device_code`).
+        """
+        prompt = prompt or _show_device_code()
         try:
             token = auth.device_flow(prompt).run(self.http)
         except TokenEndpointError as exc:
@@ -360,8 +373,9 @@ class AsyncCore(_CoreBase):
             raise self.auth_failure(auth, exc) from exc
         return await self.fetch_token(auth, grant)
 
-    async def device_login(self, auth: OpenIDConnectAuth, *, prompt: DevicePrompt = show_device_code) -> OAuth2Token:
+    async def device_login(self, auth: OpenIDConnectAuth, *, prompt: DevicePrompt | None = None) -> OAuth2Token:
         """Async twin of :meth:`SyncCore.device_login` (discovery runs in a worker thread)."""
+        prompt = prompt or _show_device_code()
         try:
             flow = await to_thread(auth.device_flow, prompt)
             token = await flow.arun(self.http)

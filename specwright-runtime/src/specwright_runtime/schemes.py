@@ -17,7 +17,6 @@ from urllib.parse import urljoin
 import httpx
 
 from .auth import ApiKeyAuth, BasicAuth, BearerAuth, OAuth2Auth, OAuth2Token, TokenCache
-from .oidc_auth import OpenIDConnectAuth
 
 __all__ = ["ApiKeyScheme", "AuthScheme", "BasicScheme", "BearerScheme", "OAuth2Scheme", "OpenIDConnectScheme"]
 
@@ -106,6 +105,8 @@ class OpenIDConnectScheme:
         name: str | None = credentials.get("token_cache_name")
         if cache is None and name:
             cache = TokenCache.for_login(name, provider=provider, client_id=client_id, scope=self.scope)
+        from .oidc_auth import OpenIDConnectAuth  # authlib & co. load when an OIDC client is made
+
         return OpenIDConnectAuth(
             provider,
             client_id,

@@ -7,28 +7,97 @@ it; ``ClientConfig`` says where the API and its identity provider are. The data 
 typed pydantic models in ``wwt_api_client.constellations.data``.
 """
 
-from .api import ConstellationsApi
-from .async_api import AsyncConstellationsApi
-from .errors import (
-    ConstellationsAuthenticationError,
-    ConstellationsError,
-    ConstellationsConnectionError,
-    ConstellationsResponseError,
-    ConstellationsAPIError,
-    ConstellationsTimeoutError,
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .api import ConstellationsApi
+    from .async_api import AsyncConstellationsApi
+    from .errors import (
+        ConstellationsAuthenticationError,
+        ConstellationsError,
+        ConstellationsConnectionError,
+        ConstellationsResponseError,
+        ConstellationsAPIError,
+        ConstellationsTimeoutError,
+    )
+    from .async_client import AsyncCxClient
+    from .client import CxClient
+    from .config import ClientConfig
+    from .handles import (
+        AddImageRequest,
+        AddSceneRequest,
+        AsyncHandleClient,
+        HandleClient,
+        ImageNotFoundError,
+    )
+    from .images import AsyncImageClient, ImageClient
+    from .scenes import AsyncSceneClient, SceneClient
+
+#: Each export and the module it comes from, imported when the name is first used.
+_EXPORTS = {
+    "ConstellationsApi": "api",
+    "AsyncConstellationsApi": "async_api",
+    "ConstellationsAuthenticationError": "errors",
+    "ConstellationsError": "errors",
+    "ConstellationsConnectionError": "errors",
+    "ConstellationsResponseError": "errors",
+    "ConstellationsAPIError": "errors",
+    "ConstellationsTimeoutError": "errors",
+    "AsyncCxClient": "async_client",
+    "CxClient": "client",
+    "ClientConfig": "config",
+    "AddImageRequest": "handles",
+    "AddSceneRequest": "handles",
+    "AsyncHandleClient": "handles",
+    "HandleClient": "handles",
+    "ImageNotFoundError": "handles",
+    "AsyncImageClient": "images",
+    "ImageClient": "images",
+    "AsyncSceneClient": "scenes",
+    "SceneClient": "scenes",
+}
+#: The package's modules, imported when first used as attributes (``package.module``).
+_SUBMODULES = frozenset(
+    {
+        "_conversions",
+        "_model_base",
+        "_permissions",
+        "api",
+        "async_api",
+        "async_client",
+        "async_helpers",
+        "async_resources",
+        "client",
+        "config",
+        "data",
+        "default_client",
+        "errors",
+        "handles",
+        "helpers",
+        "images",
+        "resources",
+        "scenes",
+    }
 )
-from .async_client import AsyncCxClient
-from .client import CxClient
-from .config import ClientConfig
-from .handles import (
-    AddImageRequest,
-    AddSceneRequest,
-    AsyncHandleClient,
-    HandleClient,
-    ImageNotFoundError,
-)
-from .images import AsyncImageClient, ImageClient
-from .scenes import AsyncSceneClient, SceneClient
+
+
+def __getattr__(name: str) -> Any:
+    """An export or a module of the package, imported on first use and kept in the package."""
+    module = _EXPORTS.get(name)
+    if module is not None:
+        value = getattr(import_module(f"{__name__}.{module}"), name)
+    elif name in _SUBMODULES:
+        value = import_module(f"{__name__}.{name}")
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value  # later lookups do not come here again
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __version__ = "0.8.0"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from astropy import config as _config
 
-# the names the package re-exports, lazily (apis.toml: lazy_modules)
+# the names the package re-exports (imported on first use, like every export: astropy is heavy)
 __all__ = ["Conf", "conf"]
 
 # the config file grad300_client.cfg keeps its settings in section [conf]
