@@ -3,7 +3,8 @@
 A spec's patterns are ECMA-262 regular expressions; the generated pydantic models check them
 with pydantic-core's regex engine, which has no look-around or back-references and a size limit
 (``\\w{1,255}`` over Unicode exceeds it). A model whose pattern that engine refuses cannot even be
-defined, so the whole package would fail to import. Such a pattern is reported as a warning and
+defined, so the whole package would fail to import; a pattern that is not a string at all stops
+the model generator. Such a pattern is reported as a warning and
 left out of the models: the field takes any string, and the server still checks it.
 """
 
@@ -27,14 +28,15 @@ def unsupported_patterns(document: Any) -> Iterator[tuple[list[object], str, str
     while stack:
         where, node = stack.pop()
         if isinstance(node, dict):
-            pattern = node.get("pattern")
-            if isinstance(pattern, str):
-                reason = refusal(pattern)
+            if "pattern" in node and not isinstance(node["pattern"], (dict, list)):  # else a property named so
+                pattern = node["pattern"]
+                reason = refusal(pattern) if isinstance(pattern, str) else "not a string"
                 if reason:
-                    yield where, pattern, reason
+                    yield where, str(pattern), reason
             parent = where[-1] if where else None
             for key, value in node.items():
-                if isinstance(value, (dict, list)) and key not in _VALUE_KEYS and not is_extension(parent, key):
+                data = key in _VALUE_KEYS and parent != "properties"  # ``properties: {example: ...}`` is a schema
+                if isinstance(value, (dict, list)) and not data and not is_extension(parent, key):
                     stack.append(([*where, key], value))
         elif isinstance(node, list):
             stack.extend(([*where, i], item) for i, item in enumerate(node) if isinstance(item, (dict, list)))

@@ -35,6 +35,8 @@ components:
         owner: {type: string, pattern: '^(?!root$)[a-z]+$'}
         code: {type: string, pattern: '^[A-Z]{3}$'}
 """
+#: a pattern that is not a string: an OpenAPI error, and the model generator's crash before
+NOT_A_STRING = SPEC + "        frame: {type: string, pattern: 0}\n        example: {type: string, pattern: '(?!x)'}\n"
 
 
 @pytest.mark.parametrize(
@@ -46,12 +48,14 @@ def test_refusal_is_the_models_engine(pattern: str, refused: bool) -> None:
 
 
 def test_found_in_schemas_not_in_examples() -> None:
-    doc = yaml.safe_load(SPEC)
+    doc = yaml.safe_load(NOT_A_STRING)
     found = {"/".join(map(str, where)) for where, _, _ in unsupported_patterns(doc)}
     assert found == {
         "paths//files/get/parameters/0/schema",
         "components/schemas/File/properties/name",
         "components/schemas/File/properties/owner",
+        "components/schemas/File/properties/frame",
+        "components/schemas/File/properties/example",
     }
     loosened = without_patterns(doc, [where for where, _, _ in unsupported_patterns(doc)])
     assert "pattern" not in loosened["components"]["schemas"]["File"]["properties"]["owner"]
@@ -70,7 +74,7 @@ def test_validate_warns_with_pointer(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 def test_the_client_imports_and_keeps_the_patterns_it_can_check(tmp_path: Path) -> None:
     spec = tmp_path / "patterns.yaml"
-    spec.write_text(SPEC)
+    spec.write_text(NOT_A_STRING)
     out = tmp_path / "out"
     assert main(["generate", str(spec), "--package", "patterns", "--output", str(out)]) == 0
     check = (
