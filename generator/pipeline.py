@@ -164,12 +164,15 @@ def generate_package(cfg: PackageConfig, templates: Path, root: Path | None, *, 
             for path, text in sorted(rendered.items(), key=lambda item: -len(item[1]))
             if path.endswith(".py") and path not in pending
         )
+        # the surface is read while the workers format: black keeps every module's syntax tree,
+        # and the surface is made of syntax trees (names, signatures, annotations unparsed), so
+        # the rendered modules give what users import, and the last serial step is gone
+        surface = api_surface(api, cfg, rendered)
         files = {
             path: finish(path, text, api, pending[path].result() if path in pending else None)
             for path, text in sorted(rendered.items())
         }
-    # the surface is read from the finished files: what users import is what gets recorded
-    files[SURFACE_FILE] = json.dumps(api_surface(api, cfg, files), indent=2, sort_keys=True) + "\n"
+    files[SURFACE_FILE] = json.dumps(surface, indent=2, sort_keys=True) + "\n"
     return GeneratedPackage(
         cfg, api, files, per_api_lines(templates, cfg), time.perf_counter() - started,
         tuple(d for d in findings if not is_lint(d)), tuple(filter(is_lint, findings)),
