@@ -23,8 +23,8 @@ from .ir import Api, spec_text
 from .lint import is_lint
 from .loader import LoadedSpec, load_spec
 from .locations import with_lines
+from .loosen import rejected_defaults, unsupported_patterns, without
 from .output import MANIFEST, manifest_text, write_owned
-from .patterns import unsupported_patterns, without_patterns
 from .render import per_api_lines, render_files
 from .surface import api_surface
 from .validate import blocking, validate
@@ -134,8 +134,7 @@ def generate_package(cfg: PackageConfig, templates: Path, root: Path | None, *, 
         pkg_dir = cfg.package.replace(".", "/")
         try:
             models_code = generate_models(
-                # its docstrings: our rules for line endings and controls; no pattern pydantic refuses
-                without_patterns(prose_cleaned(spec.document), [where for where, _, _ in unsupported_patterns(spec.document)]),
+                _for_models(spec.document),
                 base_class=f"{cfg.package}.{cfg.model_base}" if cfg.model_base else None,
                 base_class_map={schema: f"{cfg.package}.{base}" for schema, base in cfg.model_bases.items()},
             )
@@ -203,6 +202,14 @@ def with_release(
 def models_module(title: str, models_code: str) -> str:
     """The models module: a docstring naming the API, then datamodel-code-generator's code."""
     return f'"""Models of the {docstring(title)} schemas (datamodel-code-generator)."""\n\n' + escape_line_separators(models_code)
+
+
+def _for_models(document: dict[str, Any]) -> Any:
+    """The document datamodel-code-generator gets: docstrings cleaned by our rules for line
+    endings and controls; no pattern pydantic refuses, no default its own schema rejects."""
+    cleaned = prose_cleaned(document)
+    cleaned = without(cleaned, "pattern", [where for where, _, _ in unsupported_patterns(document)])
+    return without(cleaned, "default", list(rejected_defaults(document)))
 
 
 def finish(path: str, text: str, api: Api, formatted: str | None = None) -> str:

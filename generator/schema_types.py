@@ -89,6 +89,8 @@ class TypeMapper:
         if not isinstance(schema, dict) or "default" not in schema:
             return None
         value = schema["default"]
+        if not default_accepted(schema):
+            return None  # reported by the validator; the argument is optional without it
         if isinstance(value, float) and not math.isfinite(value):
             return None  # ``inf``/``nan`` have no literal: repr() would print a name
         if isinstance(value, (bool, int, float, str)) or value is None:
@@ -123,3 +125,32 @@ def union_members(annotation: str) -> list[str]:
             start = i + 1
     pieces.append(annotation[start:].strip())
     return [p for p in pieces if p]
+
+
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,), "integer": (int,), "number": (int, float), "boolean": (bool,),
+    "null": (type(None),), "object": (dict,), "array": (list,),
+}
+
+
+def type_accepts(schema: dict[str, Any], value: Any) -> bool:
+    """Whether the schema's own ``type`` admits ``value`` (no ``type``: unknown, so False)."""
+    types = schema.get("type")
+    names = [types] if isinstance(types, str) else list(types) if isinstance(types, list) else []
+    if not names:
+        return False
+    if value is None and schema.get("nullable") is True:
+        return True
+    if isinstance(value, bool):
+        return "boolean" in names
+    return any(isinstance(value, _JSON_TYPES.get(str(n), ())) for n in names)
+
+
+def default_accepted(schema: dict[str, Any]) -> bool:
+    """Whether a schema's ``default`` is one its own ``type`` and ``enum`` admit (what is not
+    known, a missing ``type``, a ``$ref``, counts as admitted)."""
+    value = schema.get("default")
+    if isinstance(schema.get("type"), (str, list)) and not type_accepts(schema, value):
+        return False
+    enum = schema.get("enum")
+    return not (isinstance(enum, list) and enum and value not in enum)

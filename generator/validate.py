@@ -26,8 +26,9 @@ from . import cache as store
 from .diagnostics import Diagnostic, Severity, pointer
 from .lint import LINT_EXTENSION, lint
 from .loader import LoadedSpec, deref, is_extension, resolve_pointer, schema_property
+from .loosen import unsupported_patterns
 from .naming import operation_method_name, snake
-from .patterns import unsupported_patterns
+from .schema_types import type_accepts
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 OPERATION_EXTENSIONS = (
@@ -175,28 +176,11 @@ def _value_site(doc: dict[str, Any], instance: Any) -> list[object]:
         [*where, key]
         for where, node in _nodes(doc, [])
         for key in ("default", "example")
-        if key in node and type(node[key]) is type(instance) and node[key] == instance and not _type_accepts(node, instance)
+        if key in node and type(node[key]) is type(instance) and node[key] == instance and not type_accepts(node, instance)
     ]
     return sites[0] if len(sites) == 1 else []  # an ambiguous value is not pinned on one place
 
 
-_JSON_TYPES: dict[str, tuple[type, ...]] = {
-    "string": (str,), "integer": (int,), "number": (int, float), "boolean": (bool,),
-    "null": (type(None),), "object": (dict,), "array": (list,),
-}
-
-
-def _type_accepts(schema: dict[str, Any], value: Any) -> bool:
-    """Whether the schema's own ``type`` admits ``value`` (no ``type``: unknown, so False)."""
-    types = schema.get("type")
-    names = [types] if isinstance(types, str) else list(types) if isinstance(types, list) else []
-    if not names:
-        return False
-    if value is None and schema.get("nullable") is True:
-        return True
-    if isinstance(value, bool):
-        return "boolean" in names
-    return any(isinstance(value, _JSON_TYPES.get(str(n), ())) for n in names)
 
 
 def _dangling_refs(spec: LoadedSpec) -> Iterator[Diagnostic]:

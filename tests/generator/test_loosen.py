@@ -1,4 +1,5 @@
-"""Schema patterns pydantic's regex engine refuses: a warning, and a model that still imports."""
+"""What the models leave out rather than fail on: patterns pydantic's regex engine refuses (a
+warning, and a model that still imports) and defaults their own schema rejects."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 import yaml
 
 from generator.cli import main
-from generator.patterns import refusal, unsupported_patterns, without_patterns
+from generator.loosen import refusal, rejected_defaults, unsupported_patterns, without
 
 SPEC = r"""
 openapi: 3.0.3
@@ -57,7 +58,7 @@ def test_found_in_schemas_not_in_examples() -> None:
         "components/schemas/File/properties/frame",
         "components/schemas/File/properties/example",
     }
-    loosened = without_patterns(doc, [where for where, _, _ in unsupported_patterns(doc)])
+    loosened = without(doc, "pattern", [where for where, _, _ in unsupported_patterns(doc)])
     assert "pattern" not in loosened["components"]["schemas"]["File"]["properties"]["owner"]
     assert loosened["components"]["schemas"]["File"]["properties"]["code"]["pattern"] == "^[A-Z]{3}$"
     assert doc["components"]["schemas"]["File"]["properties"]["owner"]["pattern"]  # the input is not changed
@@ -86,3 +87,58 @@ def test_the_client_imports_and_keeps_the_patterns_it_can_check(tmp_path: Path) 
     )
     run = subprocess.run([sys.executable, "-c", check], cwd=out, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
+
+
+DEFAULTS = """
+openapi: 3.0.3
+info: {title: Defaults, version: "1"}
+paths:
+  /things:
+    get:
+      operationId: listThings
+      parameters:
+        - {name: limit, in: query, schema: {type: integer, default: "ten"}}
+        - {name: order, in: query, schema: {type: string, enum: [asc, desc], default: up}}
+        - {name: page, in: query, schema: {type: integer, default: 2}}
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {$ref: "#/components/schemas/Thing"}}}
+        default: {description: an error}
+components:
+  schemas:
+    Thing:
+      type: object
+      properties:
+        size: {type: integer, default: "big"}
+        kind: {type: string, enum: [a, b], default: c}
+        default: {type: boolean, default: true}
+        count: {type: integer, default: 3}
+"""
+
+
+def test_defaults_their_schema_rejects_are_left_out(tmp_path: Path) -> None:
+    doc = yaml.safe_load(DEFAULTS)
+    found = {"/".join(map(str, where)) for where in rejected_defaults(doc)}
+    assert found == {
+        "paths//things/get/parameters/0/schema",
+        "paths//things/get/parameters/1/schema",
+        "components/schemas/Thing/properties/size",
+        "components/schemas/Thing/properties/kind",
+    }
+    spec = tmp_path / "defaults.yaml"
+    spec.write_text(DEFAULTS)
+    out = tmp_path / "out"
+    assert main(["generate", str(spec), "--package", "defaults", "--output", str(out)]) == 0
+    api = (out / "defaults" / "api.py").read_text()
+    assert "limit: int | None = None" in api and '"ten"' not in api
+    assert "page: int = 2" in api
+    check = (
+        "import defaults.models as m\n"
+        "t = m.Thing()\n"
+        "assert t.size is None and t.kind is None and t.count == 3 and t.default is True, t\n"
+    )
+    run = subprocess.run([sys.executable, "-c", check], cwd=out, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    mypy = subprocess.run([sys.executable, "-m", "mypy", "--strict", "defaults"], cwd=out, capture_output=True, text=True)
+    assert mypy.returncode == 0, mypy.stdout

@@ -1,4 +1,5 @@
-"""Schema ``pattern``s the generated models cannot check.
+"""What the generated models leave out of a spec rather than fail on: schema ``pattern``s they
+cannot check, and ``default``s their own schema rejects.
 
 A spec's patterns are ECMA-262 regular expressions; the generated pydantic models check them
 with pydantic-core's regex engine, which has no look-around or back-references and a size limit
@@ -6,6 +7,10 @@ with pydantic-core's regex engine, which has no look-around or back-references a
 defined, so the whole package would fail to import; a pattern that is not a string at all stops
 the model generator. Such a pattern is reported as a warning and
 left out of the models: the field takes any string, and the server still checks it.
+
+A ``default`` of the wrong type or outside its ``enum`` (``type: integer, default: "ten"``) is
+reported by the OpenAPI validator; the models and methods leave it out, so the field or argument
+is optional without a default, and the server applies its own.
 """
 
 from __future__ import annotations
@@ -17,22 +22,21 @@ from typing import Any
 from pydantic_core import SchemaError, SchemaValidator, core_schema
 
 from .loader import is_extension
+from .schema_types import default_accepted
 
 #: keys whose values are data, not schemas: a ``pattern`` inside them is a value
 _VALUE_KEYS = frozenset({"example", "examples", "default", "enum", "const"})
+#: mappings whose keys are names, not schema keywords (a property or response named ``default``)
+_MAPS = frozenset({"properties", "patternProperties", "responses", "schemas", "definitions", "$defs"})
 
 
-def unsupported_patterns(document: Any) -> Iterator[tuple[list[object], str, str]]:
-    """(path to the schema, its pattern, why the models' regex engine refuses it)."""
+def _schemas(document: Any) -> Iterator[tuple[list[object], dict[str, Any]]]:
+    """Every mapping of the document outside data values (examples, defaults...) and extensions."""
     stack: list[tuple[list[object], Any]] = [([], document)]
     while stack:
         where, node = stack.pop()
         if isinstance(node, dict):
-            if "pattern" in node and not isinstance(node["pattern"], (dict, list)):  # else a property named so
-                pattern = node["pattern"]
-                reason = refusal(pattern) if isinstance(pattern, str) else "not a string"
-                if reason:
-                    yield where, str(pattern), reason
+            yield where, node
             parent = where[-1] if where else None
             for key, value in node.items():
                 data = key in _VALUE_KEYS and parent != "properties"  # ``properties: {example: ...}`` is a schema
@@ -40,6 +44,23 @@ def unsupported_patterns(document: Any) -> Iterator[tuple[list[object], str, str
                     stack.append(([*where, key], value))
         elif isinstance(node, list):
             stack.extend(([*where, i], item) for i, item in enumerate(node) if isinstance(item, (dict, list)))
+
+
+def unsupported_patterns(document: Any) -> Iterator[tuple[list[object], str, str]]:
+    """(path to the schema, its pattern, why the models' regex engine refuses it)."""
+    for where, node in _schemas(document):
+        if "pattern" in node and not isinstance(node["pattern"], (dict, list)):  # else a property named so
+            pattern = node["pattern"]
+            reason = refusal(pattern) if isinstance(pattern, str) else "not a string"
+            if reason:
+                yield where, str(pattern), reason
+
+
+def rejected_defaults(document: Any) -> Iterator[list[object]]:
+    """Paths to the schemas whose ``default`` their own ``type`` or ``enum`` rejects."""
+    for where, node in _schemas(document):
+        if "default" in node and where and where[-1] not in _MAPS and not default_accepted(node):
+            yield where
 
 
 @cache
@@ -53,18 +74,18 @@ def refusal(pattern: str) -> str | None:
     return None
 
 
-def without_patterns(document: Any, paths: list[list[object]]) -> Any:
-    """``document`` with the ``pattern`` of each schema at ``paths`` left out; only the
-    containers along those paths are copied."""
+def without(document: Any, key: str, paths: list[list[object]]) -> Any:
+    """``document`` with ``key`` of each schema at ``paths`` left out; only the containers along
+    those paths are copied."""
     if not paths:
         return document
     root = _copy(document)
     for path in paths:
         node = root
-        for key in path:
-            node[key] = _copy(node[key])
-            node = node[key]
-        node.pop("pattern", None)
+        for step in path:
+            node[step] = _copy(node[step])
+            node = node[step]
+        node.pop(key, None)
     return root
 
 
