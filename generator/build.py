@@ -26,10 +26,9 @@ from .ir import (
     ServerVariable,
     spec_text,
 )
-from .loader import LoadedSpec, schema_property
+from .loader import LoadedSpec, operations, schema_property
 from .naming import pascal, snake, unique_method_names
 from .schema_types import TypeMapper, is_json_media
-from .validate import operations
 
 _PAGING_STYLE = {"offsetLimit": "offset", "cursor": "cursor", "url": "link"}
 

@@ -32,8 +32,7 @@ from .ir import (
     Param,
     spec_text,
 )
-from .loader import deref
-from .validate import HTTP_METHODS
+from .loader import HTTP_METHODS, deref
 
 #: Actions an operation can play for its resource (``x-specwright-resource-action``).
 ACTIONS = ("compute", "compute_until_duration", "status", "create_from_paused_results", "paused_results_merged")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
+from urllib.parse import unquote
 
 Severity = Literal["error", "warning"]
 
@@ -14,6 +15,14 @@ def pointer(parts: Sequence[object]) -> str:
     if not parts:
         return ""
     return "/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def pointer_parts(ptr: str, *, uri: bool = False) -> list[str]:
+    """The reference tokens of an RFC 6901 JSON pointer (``uri``: percent-encoded, as in the
+    fragment of a ``$ref``); none for the root."""
+    if ptr in ("", "/"):
+        return []
+    return [(unquote(raw) if uri else raw).replace("~1", "/").replace("~0", "~") for raw in ptr.lstrip("/").split("/")]
 
 
 @dataclass(frozen=True, order=True)

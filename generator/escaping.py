@@ -14,6 +14,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from .loader import VALUE_KEYS
+
 # C0 controls but tab and newline, DEL, C1 controls, the Unicode line/paragraph separators and
 # lone surrogates (JSON can carry them; no UTF-8 file can)
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
@@ -104,7 +106,6 @@ def toml(text: Any) -> str:
 
 
 _PROSE_KEYS = frozenset({"description", "title", "summary"})
-_VALUE_KEYS = frozenset({"default", "example", "examples", "enum", "const"})
 
 
 def prose_cleaned(document: Any) -> Any:
@@ -118,7 +119,7 @@ def prose_cleaned(document: Any) -> Any:
     if isinstance(document, dict):
         return {
             key: (
-                value if key in _VALUE_KEYS
+                value if key in VALUE_KEYS
                 else clean(value) if key in _PROSE_KEYS and isinstance(value, str)
                 else [clean(v) if isinstance(v, str) else v for v in value]
                 if key == "x-enum-descriptions" and isinstance(value, list)

@@ -18,10 +18,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
-from urllib.parse import unquote
 
-from .diagnostics import Diagnostic, Severity, pointer
-from .loader import deref
+from .diagnostics import Diagnostic, Severity, pointer, pointer_parts
+from .loader import deref, operations
 from .naming import snake
 
 #: Every rule and what it finds (the names follow Redocly's where one means the same).
@@ -34,7 +33,6 @@ RULES: dict[str, str] = {
 }
 
 LINT_EXTENSION = "x-specwright-lint"
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _COMPONENT_REF = re.compile(r"^#/components/([^/]+)/([^/]+)")
 
 #: ``(where, rule, message, severity)`` -> a located diagnostic (the validator's ``_diag``).
@@ -76,24 +74,14 @@ def lint(document: dict[str, Any], report: Report) -> Iterator[Diagnostic]:
             yield report(where, rule, message, level)
 
 
-def _operations(doc: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any], dict[str, Any]]]:
-    """(path, method, operation, path item) in document order."""
-    paths = doc.get("paths")
-    for path, item in paths.items() if isinstance(paths, dict) else ():
-        if isinstance(item, dict):
-            for method in HTTP_METHODS:
-                if isinstance(item.get(method), dict):
-                    yield path, method, item[method], item
-
-
 def _operation_ids(doc: dict[str, Any]) -> Iterator[tuple[list[object], str]]:
-    for path, method, op, _ in _operations(doc):
+    for path, method, op in operations(doc):
         if not (isinstance(op.get("operationId"), str) and op["operationId"]):
             yield ["paths", path, method], f"{method.upper()} {path} has no operationId"
 
 
 def _error_responses(doc: dict[str, Any]) -> Iterator[tuple[list[object], str]]:
-    for path, method, op, _ in _operations(doc):
+    for path, method, op in operations(doc):
         responses = op.get("responses")
         codes = [str(c).upper() for c in responses] if isinstance(responses, dict) else []
         if not any(c == "DEFAULT" or c[:1] in ("4", "5") for c in codes):
@@ -108,7 +96,8 @@ def _inline_objects(doc: dict[str, Any]) -> Iterator[tuple[list[object], str]]:
     (directly, as array items or as a member of allOf/oneOf/anyOf); ``$ref``'d responses,
     bodies and parameters are checked where they are written."""
     seen: set[str] = set()
-    for path, method, op, item in _operations(doc):
+    for path, method, op in operations(doc):
+        item = doc["paths"][path]
         sites: list[tuple[list[object], Any]] = []
         for i, raw in enumerate(op.get("parameters") or []):
             sites.append((["paths", path, method, "parameters", i], raw))
@@ -147,12 +136,8 @@ def _follow(doc: dict[str, Any], where: list[object], node: Any) -> tuple[list[o
         target = deref(doc, {"$ref": ref})
         if target is None:
             break
-        where, node = [_unescape(unquote(p)) for p in ref[2:].split("/")], target
+        where, node = list(pointer_parts(ref[1:], uri=True)), target
     return where, node
-
-
-def _unescape(part: str) -> str:
-    return part.replace("~1", "/").replace("~0", "~")
 
 
 def _inline_object_sites(schema: Any, where: list[object]) -> Iterator[list[object]]:
@@ -176,12 +161,12 @@ def _refs(node: Any, out: set[tuple[str, str]], parent: Any = None) -> None:
         if isinstance(ref, str):
             match = _COMPONENT_REF.match(ref)
             if match:
-                out.add((match.group(1), _unescape(match.group(2))))
+                out.add((match.group(1), pointer_parts(match.group(2))[0]))
         mapping = node.get("mapping") if parent != "properties" else None
         for target in mapping.values() if isinstance(mapping, dict) else ():
             if isinstance(target, str):
                 match = _COMPONENT_REF.match(target)
-                out.add((match.group(1), _unescape(match.group(2))) if match else ("schemas", target))
+                out.add((match.group(1), pointer_parts(match.group(2))[0]) if match else ("schemas", target))
         for key, value in node.items():
             _refs(value, out, key)
     elif isinstance(node, list):
@@ -223,7 +208,7 @@ def _security_requirements(doc: dict[str, Any]) -> Iterator[dict[str, Any]]:
     for requirement in doc.get("security") or []:
         if isinstance(requirement, dict):
             yield requirement
-    for _, _, op, _ in _operations(doc):
+    for _, _, op in operations(doc):
         for requirement in op.get("security") or []:
             if isinstance(requirement, dict):
                 yield requirement
@@ -232,7 +217,8 @@ def _security_requirements(doc: dict[str, Any]) -> Iterator[dict[str, Any]]:
 def _shadowing(doc: dict[str, Any]) -> Iterator[tuple[list[object], str]]:
     """Parameters (after operation-level ones replace path-level ones of the same name and
     place) and the body argument of one operation that get the same Python name."""
-    for path, method, op, item in _operations(doc):
+    for path, method, op in operations(doc):
+        item = doc["paths"][path]
         merged: dict[tuple[str, str], tuple[list[object], dict[str, Any]]] = {}
         for base, raw_list in ((["paths", path], item.get("parameters")), (["paths", path, method], op.get("parameters"))):
             for i, raw in enumerate(raw_list if isinstance(raw_list, list) else []):

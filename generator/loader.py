@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from urllib.parse import unquote
 
 import yaml
 
-from .diagnostics import Diagnostic, SpecError, pointer
+from .diagnostics import Diagnostic, SpecError, pointer, pointer_parts
 
 
 @dataclass
@@ -104,13 +105,26 @@ def is_extension(parent: Any, key: Any) -> bool:
     return isinstance(key, str) and key.startswith("x-") and parent not in NAME_MAPS
 
 
+#: schema keys whose values are data (defaults, examples, enums), not schemas or prose
+VALUE_KEYS = frozenset({"default", "example", "examples", "enum", "const"})
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def operations(doc: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(path, method, operation) in document order."""
+    paths = doc.get("paths")
+    for path, item in paths.items() if isinstance(paths, dict) else ():
+        if isinstance(item, dict):
+            for method in HTTP_METHODS:
+                op = item.get(method)
+                if isinstance(op, dict):
+                    yield path, method, op
+
+
 def resolve_pointer(document: Any, ptr: str) -> Any:
     """Follow a JSON pointer (``KeyError`` if it leads nowhere)."""
     node = document
-    if ptr in ("", "/"):
-        return node
-    for raw in ptr.lstrip("/").split("/"):
-        part = unquote(raw).replace("~1", "/").replace("~0", "~")
+    for part in pointer_parts(ptr, uri=True):
         if isinstance(node, list):
             node = node[int(part)]
         elif isinstance(node, dict):

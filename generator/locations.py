@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, pointer_parts
 from .loader import LoadedSpec
 
 _Composer: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -60,8 +60,7 @@ def line_of(tree: yaml.Node, ptr: str) -> int:
     """1-based line where ``ptr`` is written; the closest enclosing one if it is not (a missing
     key is reported where its object is)."""
     node, line = tree, tree.start_mark.line + 1
-    for raw in [p for p in ptr.split("/")[1:]] if ptr not in ("", "/") else []:
-        part = raw.replace("~1", "/").replace("~0", "~")
+    for part in pointer_parts(ptr):
         if isinstance(node, yaml.MappingNode):
             entry = next((pair for pair in node.value if isinstance(pair[0], yaml.ScalarNode) and pair[0].value == part), None)
             if entry is None:

@@ -21,11 +21,9 @@ from typing import Any
 
 from pydantic_core import SchemaError, SchemaValidator, core_schema
 
-from .loader import is_extension
+from .loader import VALUE_KEYS, is_extension
 from .schema_types import default_accepted
 
-#: keys whose values are data, not schemas: a ``pattern`` inside them is a value
-_VALUE_KEYS = frozenset({"example", "examples", "default", "enum", "const"})
 #: mappings whose keys are names, not schema keywords (a property or response named ``default``)
 _MAPS = frozenset({"properties", "patternProperties", "responses", "schemas", "definitions", "$defs"})
 
@@ -39,7 +37,7 @@ def _schemas(document: Any) -> Iterator[tuple[list[object], dict[str, Any]]]:
             yield where, node
             parent = where[-1] if where else None
             for key, value in node.items():
-                data = key in _VALUE_KEYS and parent != "properties"  # ``properties: {example: ...}`` is a schema
+                data = key in VALUE_KEYS and parent != "properties"  # ``properties: {example: ...}`` is a schema
                 if isinstance(value, (dict, list)) and not data and not is_extension(parent, key):
                     stack.append(([*where, key], value))
         elif isinstance(node, list):

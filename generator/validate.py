@@ -25,12 +25,11 @@ from openapi_spec_validator.validation.exceptions import (
 from . import cache as store
 from .diagnostics import Diagnostic, Severity, pointer
 from .lint import LINT_EXTENSION, lint
-from .loader import LoadedSpec, deref, is_extension, resolve_pointer, schema_property
+from .loader import LoadedSpec, deref, is_extension, operations, resolve_pointer, schema_property
 from .loosen import unsupported_patterns
 from .naming import operation_method_name, snake
 from .schema_types import type_accepts
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 OPERATION_EXTENSIONS = (
     "x-speakeasy-pagination",
     "x-speakeasy-group",
@@ -229,17 +228,6 @@ def _schema_locations(node: Any, where: list[object]) -> Iterator[list[object]]:
     elif isinstance(node, list):
         for i, item in enumerate(node):
             yield from _schema_locations(item, [*where, i])
-
-
-def operations(doc: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    """(path, method, operation) in document order."""
-    for path, item in (doc.get("paths") or {}).items():
-        if not isinstance(item, dict):
-            continue
-        for method in HTTP_METHODS:
-            op = item.get(method)
-            if isinstance(op, dict):
-                yield path, method, op
 
 
 def _extensions(spec: LoadedSpec) -> Iterator[Diagnostic]:

@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from generator.config import package_config
-from generator.loader import load_spec
+from generator.loader import HTTP_METHODS, load_spec
 from generator.pipeline import GeneratedPackage, generate_package, write_package
-from generator.validate import HTTP_METHODS
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = Path(os.environ.get("SPECWRIGHT_CORPUS") or ROOT.parent / "shared" / "corpus")

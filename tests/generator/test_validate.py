@@ -11,9 +11,9 @@ import pytest
 
 from generator.diagnostics import Diagnostic, SpecError, pointer
 from generator.lint import is_lint
-from generator.loader import LoadedSpec, load_spec
+from generator.loader import LoadedSpec, load_spec, operations
 from generator.pipeline import load_and_validate
-from generator.validate import extension_schema, operations, validate
+from generator.validate import extension_schema, validate
 
 LIST_SCANS = "/paths/~1scans~1{scan_type}~1/get"
 Spec = Callable[[dict[str, Any]], list[Diagnostic]]
