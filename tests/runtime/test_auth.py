@@ -249,8 +249,8 @@ class TestApiKeyAuth:
         assert "x-api-key" not in rec.last.headers
 
     def test_bad_location(self) -> None:
-        with pytest.raises(ValueError, match="header' or 'query"):
-            ApiKeyAuth("k", location="cookie")
+        with pytest.raises(ValueError, match="'header', 'query' or 'cookie'"):
+            ApiKeyAuth("k", location="body")
 
     def test_repr_hides_key(self) -> None:
         text = repr(ApiKeyAuth("K3Y-VALUE", name="api_key", location="query"))

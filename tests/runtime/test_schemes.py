@@ -51,15 +51,16 @@ def test_basic_scheme_always_builds_an_auth_and_hides_the_password() -> None:
 
 
 @pytest.mark.parametrize(
-    ("location", "header", "query"),
-    [("header", "k1", None), ("query", None, "k1"), ("cookie", "k1", None)],
+    ("location", "header", "query", "cookie"),
+    [("header", "k1", None, None), ("query", None, "k1", None), ("cookie", None, None, "X-Key=k1")],
 )
-def test_api_key_scheme(location: str, header: str | None, query: str | None) -> None:
+def test_api_key_scheme(location: str, header: str | None, query: str | None, cookie: str | None) -> None:
     auth = ApiKeyScheme("X-Key", location).build(BASE_URL, {"api_key": "k1"})
     assert isinstance(auth, ApiKeyAuth)
     request = sent(auth)
     assert request.headers.get("X-Key") == header
     assert request.url.params.get("X-Key") == query
+    assert request.headers.get("Cookie") == cookie
 
 
 def test_api_key_scheme_without_a_key_builds_no_auth() -> None:

@@ -93,12 +93,28 @@ class BasicAuth(httpx.Auth):
         return f"{type(self).__name__}(username={self._username!r}, password={password})"
 
 
+#: RFC 6265 section 4.1.1: a cookie name is a token, a cookie value cookie-octets (no
+#: whitespace, DQUOTE, comma, semicolon or backslash), optionally in double quotes
+_COOKIE_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_COOKIE_VALUE = re.compile(r'[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*|"[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*"')
+
+
 class ApiKeyAuth(httpx.Auth):
-    """An API key sent in a header or a query parameter."""
+    """An API key sent in a header, a query parameter or a cookie (OpenAPI ``apiKey`` ``in``).
+
+    A cookie key joins the request's ``Cookie`` header, after any cookies the request already
+    carries. A key that a cookie cannot hold is refused here, not sent mangled.
+    """
 
     def __init__(self, key: str, *, name: str = "X-API-Key", location: str = "header") -> None:
-        if location not in ("header", "query"):
-            raise ValueError(f"API key location must be 'header' or 'query', not {location!r}")
+        if location not in ("header", "query", "cookie"):
+            raise ValueError(f"API key location must be 'header', 'query' or 'cookie', not {location!r}")
+        if location == "cookie":
+            if not _COOKIE_NAME.fullmatch(name):
+                raise ValueError(f"{name!r} is not a valid cookie name (RFC 6265)")
+            if not _COOKIE_VALUE.fullmatch(key):
+                # the key itself stays out of the message
+                raise ValueError(f"the API key for cookie {name!r} holds characters a cookie value cannot (RFC 6265)")
         self._key = key
         self._name = name
         self._location = location
@@ -106,8 +122,12 @@ class ApiKeyAuth(httpx.Auth):
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         if self._location == "header":
             request.headers[self._name] = self._key
-        else:
+        elif self._location == "query":
             request.url = request.url.copy_merge_params({self._name: self._key})
+        else:
+            pair = f"{self._name}={self._key}"
+            existing = request.headers.get("Cookie")
+            request.headers["Cookie"] = f"{existing}; {pair}" if existing else pair
         yield request
 
     def __repr__(self) -> str:

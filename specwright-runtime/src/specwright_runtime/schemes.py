@@ -60,7 +60,8 @@ class BasicScheme:
 
 @dataclass(frozen=True)
 class ApiKeyScheme:
-    """An API key named ``name`` in the header or query (credentials: ``api_key``); no auth without a key."""
+    """An API key named ``name`` in a header, the query or a cookie (credentials: ``api_key``); no
+    auth without a key."""
 
     name: str
     location: str = "header"
@@ -69,9 +70,7 @@ class ApiKeyScheme:
         key = credentials.get("api_key")
         if not key:
             return None
-        # a cookie key is sent as a header of that name, as generated clients always did
-        location = self.location if self.location in ("header", "query") else "header"
-        return ApiKeyAuth(key, name=self.name, location=location)
+        return ApiKeyAuth(key, name=self.name, location=self.location)
 
 
 @dataclass(frozen=True)
