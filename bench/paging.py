@@ -11,6 +11,8 @@ is what other processes on a shared machine disturb least. Imports are timed on 
 
 - the floor: a hand-written loop of raw httpx plus ``json.loads`` of every page (sync and
   async), in the project's environment;
+- for information, the floor's loop making ``ScanRecord`` objects by hand with the record
+  contract's conversions (no validation library): what typed records cost by themselves;
 - the existing clients, installed from PyPI by the bench into throwaway virtual environments
   under ``.tools/bench-clients/`` (made once, reused; a client that cannot be installed is
   reported, not measured);
@@ -217,6 +219,47 @@ def async_floor(mock: httpx.MockTransport) -> int:
     return asyncio.run(run())
 
 
+def records_by_hand(mock: httpx.MockTransport) -> int:
+    """What typed records cost without any library: the floor's loop making a ``ScanRecord``
+    of every item with the conversions of the record contract (``int()``, ``float()``,
+    ISO datetimes, ``object`` as ``source``, the other keys as ``metadata``). For information:
+    the part of a typed record's cost no validation library can take away."""
+    from grad300_client import ScanRecord, ScanType
+    from grad300_client.models import parse_datetime
+
+    known = {"id", "file_name", "file_path", "size", "object", "ra", "dec", "date", "date_obs", "date_end", "gain", "comment"}
+    records: list[ScanRecord] = []
+    with httpx.Client(base_url=f"{BASE}/api/v1", transport=mock) as client:
+        offset = 0
+        while True:
+            response = client.get("/scans/TPI/", params={"offset": offset, "limit": PAGE})
+            response.raise_for_status()
+            batch = json.loads(response.content)
+            for item in batch:
+                records.append(
+                    ScanRecord(
+                        int(item["id"]),
+                        ScanType.TPI,
+                        str(item["file_name"]),
+                        str(item["file_path"]),
+                        int(item["size"]),
+                        str(item["object"]),
+                        float(item["ra"]),
+                        float(item["dec"]),
+                        parse_datetime(item["date"]),  # type: ignore[arg-type]  # present in every item
+                        parse_datetime(item.get("date_obs")),
+                        parse_datetime(item.get("date_end")),
+                        item.get("gain"),
+                        item.get("comment"),
+                        {key: value for key, value in item.items() if key not in known},
+                    )
+                )
+            if len(batch) < PAGE:
+                break
+            offset += len(batch)
+    return len(records)
+
+
 def records(mock: httpx.MockTransport) -> int:
     """``Grad300Client.query_records`` (the generated or the existing client, whichever is installed)."""
     from grad300_client import Grad300Client
@@ -288,6 +331,7 @@ def job_pager(mock: httpx.MockTransport) -> int:
 CASES: dict[str, tuple[Callable[[httpx.MockTransport], int], Callable[[], httpx.MockTransport]]] = {
     "floor": (floor, transport),
     "async_floor": (async_floor, transport),
+    "records_by_hand": (records_by_hand, transport),
     "records": (records, transport),
     "table": (table, transport),
     "async_records": (async_records, transport),
@@ -446,6 +490,7 @@ def run() -> None:
     print(_ratio_line("raw httpx.AsyncClient + json (async floor)", got["async_floor"], got["async_floor"], "async floor", None))
     print(_ratio_line("existing grad300-client query_records", existing, got["floor"], "floor", None))
     print(_ratio_line("existing grad300-client query (Table)", existing_table, got["floor"], "floor", None))
+    print(_ratio_line("hand-written ScanRecords from json (no limit)", got["records_by_hand"], got["floor"], "floor", None))
     print(_ratio_line("generated Grad300Api.iter_list_scans", got["pager"], got["floor"], "floor", 1.5))
     print(_ratio_line("generated query_records", got["records"], existing, "existing", 0.8))
     print(_ratio_line("generated query_records", got["records"], got["floor"], "floor", 1.5))
