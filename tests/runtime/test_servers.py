@@ -43,3 +43,16 @@ def test_a_variable_without_any_value() -> None:
 def test_fixed_values_win_and_count_as_known() -> None:
     url = server_url("https://{application}.{host}", {"host": "api.example.com"}, {"host": "h.test", "application": "x"}, fixed={"application": "asset"})
     assert url == "https://asset.h.test"
+
+
+@pytest.mark.parametrize(
+    ("template", "values", "expected"),
+    [
+        (TEMPLATE, {"application": "Circuit"}, "https://circuit.api.example.com/v2"),
+        ("HTTPS://{application}.Example.COM/Legacy/{application}/v1", {"application": "Asset"}, "https://asset.example.com/Legacy/Asset/v1"),
+        ("/{application}/v1", {"application": "Asset"}, "/Asset/v1"),
+    ],
+)
+def test_scheme_and_host_in_lower_case_the_path_as_given(template: str, values: dict[str, str], expected: str) -> None:
+    defaults = {"application": "membership", "host": "api.example.com", "version": "2"}
+    assert server_url(template, {k: v for k, v in defaults.items() if "{" + k + "}" in template}, values) == expected

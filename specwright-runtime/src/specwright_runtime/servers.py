@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from urllib.parse import urlsplit, urlunsplit
 
 _VARIABLE = re.compile(r"\{([^{}]+)\}")
 # a value fills part of a host, port or path segment: nothing that starts another URL part
@@ -43,4 +44,15 @@ def server_url(
             raise ValueError(f"server URL {template!r} uses {{{name}}}, which has no value")
         return merged[name]
 
-    return _VARIABLE.sub(fill, template).rstrip("/")
+    return _normalised(_VARIABLE.sub(fill, template).rstrip("/"))
+
+
+def _normalised(url: str) -> str:
+    """``url`` with its scheme and host in lower case (RFC 3986 section 6.2.2.1: they are case
+    insensitive), so that a variable written ``Circuit`` names the same origin, in logs, reprs
+    and origin checks, as ``circuit``. Anything else, the path included, keeps its case."""
+    parts = urlsplit(url)
+    if not parts.netloc:
+        return url  # a relative server URL
+    userinfo, at, hostport = parts.netloc.rpartition("@")
+    return urlunsplit(parts._replace(scheme=parts.scheme.lower(), netloc=userinfo + at + hostport.lower()))
