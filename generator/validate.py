@@ -100,6 +100,16 @@ def _openapi(spec: LoadedSpec) -> Iterator[Diagnostic]:
     doc = spec.document
     version = str(doc.get("openapi", ""))
     if not version.startswith(("3.0", "3.1")):
+        if "openapi" not in doc and "swagger" in doc:
+            # Swagger 2.0: a converter makes the OpenAPI 3 document this generator reads
+            yield _diag(
+                spec,
+                ["swagger"],
+                "openapi-version",
+                f"need OpenAPI 3.0 or 3.1, found Swagger {doc['swagger']!s}: convert it first"
+                " (for example with swagger2openapi from npm: npx swagger2openapi SPEC -o SPEC3.yaml)",
+            )
+            return
         yield _diag(spec, ["openapi"], "openapi-version", f"need OpenAPI 3.0 or 3.1, found {version or 'none'!r}")
         return
     dangling = list(_dangling_refs(spec))

@@ -52,6 +52,15 @@ def test_load_and_validate_raises_with_every_diagnostic(write_spec: Callable[...
     assert "spec.yaml:1: #/openapi: [openapi-version]" in str(exc.value)  # the line: refused findings are located
 
 
+def test_a_swagger_2_document_is_refused_with_the_way_forward(write_spec: Callable[..., Path], tmp_path: Path) -> None:
+    doc = {"swagger": "2.0", "info": {"title": "S", "version": "1"}, "paths": {}}
+    with pytest.raises(SpecError) as exc:
+        load_and_validate(write_spec(doc), tmp_path)
+    [found] = exc.value.diagnostics
+    assert (found.rule, found.pointer) == ("openapi-version", "/swagger")
+    assert "found Swagger 2.0: convert it first" in found.message and "swagger2openapi" in found.message
+
+
 def test_bad_parameter_location_is_anchored_to_the_parameter(check: Spec, grad300_doc: dict[str, Any]) -> None:
     _list_scans(grad300_doc)["parameters"][1]["in"] = "bogus"
     diags = check(grad300_doc)
