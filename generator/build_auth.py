@@ -47,7 +47,7 @@ def client_auth(scheme: SecurityScheme | None) -> ClientAuth:
             async_mixins=("BasicMethods",),
         )
     if scheme.kind == "api-key":
-        location = scheme.location if scheme.location in ("header", "query") else "header"
+        location = scheme.location if scheme.location in ("header", "query", "cookie") else "header"
         name = spec_text(scheme.header or "X-API-Key")
         return ClientAuth(
             kind="api-key",

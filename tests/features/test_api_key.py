@@ -1,7 +1,7 @@
 """An ``apiKey`` security scheme (``specs/api_key.yaml``), generated and used.
 
-The key goes in the header the spec names; without a key nothing is sent, and the key shows
-in no repr.
+The key goes in the header (or the cookie) the spec names; without a key nothing is sent, and
+the key shows in no repr.
 """
 
 from __future__ import annotations
@@ -9,11 +9,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
+from http.cookies import SimpleCookie
 from pathlib import Path
 from types import ModuleType
 
 import httpx
 import pytest
+from servers.fault_server import Fault, FaultServer
 
 SPEC = Path(__file__).resolve().parent / "specs" / "api_key.yaml"
 KEY = "k-0123456789abcdef"
@@ -63,3 +65,26 @@ def test_no_key_sends_no_header(keyed: ModuleType) -> None:
 def test_the_key_is_in_no_repr(keyed: ModuleType) -> None:
     with keyed.KeyedApi(api_key=KEY) as client:
         assert not [t for t in (repr(client), repr(client._auth), str(client._auth)) if KEY in t]
+
+
+@pytest.fixture(scope="module")
+def cookie_keyed(
+    tmp_path_factory: pytest.TempPathFactory, import_generated: Callable[..., AbstractContextManager[ModuleType]]
+) -> Iterator[ModuleType]:
+    """The same spec with the key in a cookie (``in: cookie``, ``name: session_key``)."""
+    folder = tmp_path_factory.mktemp("cookie_keyed")
+    spec = folder / "cookie_key.yaml"
+    spec.write_text(SPEC.read_text().replace("{type: apiKey, in: header, name: X-API-Key}", "{type: apiKey, in: cookie, name: session_key}"))
+    with import_generated(spec, "cookie_keyed", folder / "out") as module:
+        yield module
+
+
+def test_a_cookie_key_reaches_a_real_server_as_a_cookie(cookie_keyed: ModuleType) -> None:
+    with FaultServer() as server:
+        server.script("/items/4", Fault.json(200, {"id": 4}))
+        with cookie_keyed.CookieKeyedApi(server.url, api_key=KEY, headers={"X-Trace": "1"}) as client:
+            assert client.get_item(4) == {"id": 4}
+        [request] = server.requests_to("/items/4")
+    jar = SimpleCookie(request.headers["cookie"])
+    assert jar["session_key"].value == KEY
+    assert "session_key" not in request.headers and "x-api-key" not in request.headers
