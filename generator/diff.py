@@ -63,10 +63,39 @@ def diff_client_apis(old: dict[str, Any] | None, new: dict[str, Any]) -> list[Ch
     """Every change from ``old`` to ``new`` (``None``: no earlier client API), breaking ones first."""
     if old is None:
         return [_added("client API", "first version")]
-    changes = _diff_methods(old.get("methods", {}), new.get("methods", {}))
+    changes = _diff_constructors(old.get("constructor"), new.get("constructor"))
+    changes += _diff_methods(old.get("methods", {}), new.get("methods", {}))
     changes += _diff_models(old.get("models", {}), new.get("models", {}))
     changes += _diff_resources(old.get("resources", {}), new.get("resources", {}))
     return sorted(changes, key=lambda c: ("breaking", "added", "changed").index(c.group))
+
+
+# --- the constructor --------------------------------------------------------------------------
+
+
+def _diff_constructors(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[Change]:
+    """The client constructor's spec-given arguments, and the server variables it accepts
+    (not compared when an older snapshot did not record them)."""
+    if before is None or after is None:
+        return []
+    subject = "client constructor"
+    changes = _diff_method(subject, before, after)
+    old_vars, new_vars = before.get("server_variables", {}), after.get("server_variables", {})
+    changes += [_breaking(subject, f"server variable `{n}` removed") for n in sorted(old_vars.keys() - new_vars.keys())]
+    changes += [_added(subject, f"new server variable `{n}`") for n in sorted(new_vars.keys() - old_vars.keys())]
+    for name in sorted(old_vars.keys() & new_vars.keys()):
+        old, new = old_vars[name], new_vars[name]
+        # no enum: any value; an enum refuses the values it does not list
+        dropped = sorted(set(old["enum"]) - set(new["enum"])) if new["enum"] else []
+        if new["enum"] and not old["enum"]:
+            changes.append(_breaking(subject, f"server variable `{name}` now takes only {', '.join(map(repr, new['enum']))}"))
+        elif dropped:
+            changes.append(_breaking(subject, f"server variable `{name}` no longer takes {', '.join(map(repr, dropped))}"))
+        elif old["enum"] and set(new["enum"]) != set(old["enum"]):
+            changes.append(_added(subject, f"server variable `{name}` takes more values"))
+        if old["default"] != new["default"]:
+            changes.append(_changed(subject, f"server variable `{name}` defaults to {new['default']!r} (was {old['default']!r})"))
+    return changes
 
 
 # --- methods --------------------------------------------------------------------------------

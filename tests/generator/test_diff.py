@@ -226,6 +226,15 @@ def schema_docs(doc: Doc) -> None:
     _schema(doc, "Pet")["properties"]["tag"]["description"] = "A free label."
 
 
+def auth_added(doc: Doc) -> None:
+    doc["components"]["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}
+    doc["security"] = [{"bearer": []}]
+
+
+def server_variable_added(doc: Doc) -> None:
+    doc["servers"] = [{"url": "https://{region}.pets.example", "variables": {"region": {"default": "eu"}}}]
+
+
 def nothing(doc: Doc) -> None:
     doc["info"]["description"] = "Not part of any method or model."
 
@@ -263,6 +272,8 @@ CASES: list[tuple[Edit, bool, str, str]] = [
     (model_removed, True, "major", ""),
     (operation_docs, False, "patch", "documentation"),
     (schema_docs, False, "patch", "documentation"),
+    (auth_added, False, "minor", "client constructor: new optional parameter `token`"),
+    (server_variable_added, False, "minor", "client constructor: new server variable `region`"),
     (nothing, False, "none", ""),
 ]
 
@@ -396,3 +407,36 @@ def test_change_json() -> None:
 )
 def test_compare_types(old: str, new: str, relation: str) -> None:
     assert compare_types(old, new) == relation
+
+
+def _with_variables_and_auth(enum: list[str], default: str, auth: bool) -> Doc:
+    doc = copy.deepcopy(BASE)
+    doc["servers"] = [{"url": "https://{region}.pets.example", "variables": {"region": {"default": default, "enum": enum}}}]
+    if auth:
+        auth_added(doc)
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("after", "breaking", "detail"),
+    [
+        (_with_variables_and_auth(["eu", "us"], "eu", False), True, "parameter `token` removed"),
+        (_with_variables_and_auth(["eu"], "eu", True), True, "server variable `region` no longer takes 'us'"),
+        (_with_variables_and_auth(["eu", "us", "ap"], "eu", True), False, "server variable `region` takes more values"),
+        (_with_variables_and_auth(["eu", "us"], "us", True), False, "server variable `region` defaults to 'us' (was 'eu')"),
+        ({**copy.deepcopy(BASE), "security": [{"bearer": []}], "components": _with_variables_and_auth(["eu"], "eu", True)["components"]},
+         True, "server variable `region` removed"),
+    ],
+    ids=["auth removed", "enum narrowed", "enum widened", "default changed", "variable removed"],
+)
+def test_constructor_changes(spec_dir: Path, after: Doc, breaking: bool, detail: str) -> None:
+    before = _client_api(spec_dir, "ctor_before", _with_variables_and_auth(["eu", "us"], "eu", True))
+    assert [p["name"] for p in before["constructor"]["params"]] == ["server_variables", "token"]
+    changes = diff_client_apis(before, _client_api(spec_dir, "ctor_after", after))
+    assert any(c.breaking for c in changes) is breaking, [str(c) for c in changes]
+    assert f"client constructor: {detail}" in [str(c) for c in changes]
+
+
+def test_an_older_snapshot_without_a_constructor_is_not_compared(base_api: dict[str, Any], spec_dir: Path) -> None:
+    older = {k: v for k, v in base_api.items() if k != "constructor"}
+    assert diff_client_apis(older, _client_api(spec_dir, "auth", _edited(auth_added))) == []
