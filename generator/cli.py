@@ -107,7 +107,9 @@ def main(argv: list[str] | None = None) -> int:
             return _validate(args.root, args.specs, strict=args.strict)
         if args.command == "generate":
             if args.package or args.output:
-                return _generate_one(args.root, args.targets, args.package, args.output, strict=args.strict)
+                return _generate_one(
+                    args.root, args.targets, args.package, args.output, strict=args.strict, no_bump=args.no_bump
+                )
             return _generate(load_project(args.root), args.targets, bump=not args.no_bump)
         if args.command == "diff":
             return _diff(args)
@@ -184,7 +186,13 @@ def _version_line(cfg: PackageConfig, release: Release) -> str:
 
 
 def _generate_one(
-    root: Path | None, targets: list[str], package: str | None, output: Path | None, *, strict: bool = False
+    root: Path | None,
+    targets: list[str],
+    package: str | None,
+    output: Path | None,
+    *,
+    strict: bool = False,
+    no_bump: bool = False,
 ) -> int:
     if len(targets) != 1 or not package or output is None:
         print("error: give exactly one spec path with --package NAME --output DIR", file=sys.stderr)
@@ -195,11 +203,18 @@ def _generate_one(
     except FileNotFoundError:
         project_root = None
     templates = (project_root or Path(__file__).resolve().parent.parent) / "templates"
-    cfg = package_config(package, spec, {"package": package})
+    # a folder this spec was generated into before: its version goes on, bumped by the verdict
+    written_with = (read_surface(output) or {}).get("version")
+    raw = {"package": package, **({"version": written_with} if isinstance(written_with, str) else {})}
+    cfg = package_config(package, spec, raw)
     generated = generate_package(cfg, templates, spec.resolve().parent, strict=strict)
+    generated, release = with_release(generated, output, templates, spec.resolve().parent, bump=not no_bump, strict=strict)
     for diag in generated.warnings:  # generated despite: the affected parts degraded
         print(f"{diag}" if diag.severity == "warning" else f"{diag} (generated anyway)", file=sys.stderr)
     write_package(generated, output)
+    if release.changes and not no_bump:
+        how = f"bumped ({release.bump})" if release.bumped else f"verdict: {release.bump}"
+        print(f"{package}: version {release.version}, {how}; CHANGELOG.md has a section for it")
     if generated.lint:  # many on most documents nobody here wrote: counted, `validate` lists them
         print(f"{len(generated.lint)} lint finding(s): `python -m generator validate {spec}` lists them", file=sys.stderr)
     print(generated.summary() + (f", {len(generated.warnings)} warning(s)" if generated.warnings else ""))

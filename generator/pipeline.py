@@ -179,14 +179,21 @@ def generate_package(cfg: PackageConfig, templates: Path, root: Path | None, *, 
 
 
 def with_release(
-    package: GeneratedPackage, out_dir: Path, templates: Path, root: Path | None, *, bump: bool = True
+    package: GeneratedPackage,
+    out_dir: Path,
+    templates: Path,
+    root: Path | None,
+    *,
+    bump: bool = True,
+    strict: bool = True,
 ) -> tuple[GeneratedPackage, Release]:
     """The package as it is to be written over ``out_dir``: at its next version when its client
     API changed since ``out_dir`` was written (generated again with it), with its changelog.
 
     Reads ``out_dir`` only; ``generate`` writes the result (and the version into ``apis.toml``),
     ``check`` compares it, so both decide the same way. ``bump=False`` records the client API
-    without a new version or changelog section.
+    without a new version or changelog section. ``strict`` is what ``package`` was generated
+    with (a new version is generated the same way).
     """
     changelog_path = out_dir / CHANGELOG
     old_changelog = changelog_path.read_text(encoding="utf-8") if changelog_path.is_file() else None
@@ -195,7 +202,7 @@ def with_release(
         cfg.distribution, cfg.version, read_surface(out_dir), package.surface["client"], old_changelog, record_only=not bump
     )
     if release.version != cfg.version:
-        package = generate_package(dataclasses.replace(cfg, version=release.version), templates, root)
+        package = generate_package(dataclasses.replace(cfg, version=release.version), templates, root, strict=strict)
     return dataclasses.replace(package, files={**package.files, CHANGELOG: release.changelog}), release
 
 

@@ -187,3 +187,47 @@ def test_no_bump_records_the_client_api_as_it_is(run_cli: Run, project_copy: Pat
     assert (package / "CHANGELOG.md").read_bytes() == changelog
     assert "OnOff" not in (package / "api-surface.json").read_text(encoding="utf-8")
     assert run_cli("--root", project_copy, "check", "grad300").returncode == 0  # recorded: nothing to bump now
+
+
+# --- a spec outside apis.toml (generate SPEC --package NAME --output DIR) -------------------
+
+_ADHOC = {
+    "openapi": "3.0.3",
+    "info": {"title": "Loose", "version": "1"},
+    "paths": {
+        "/things": {"get": {"operationId": "listThings", "responses": {"200": {"description": "ok"}}}},
+        "/health": {"get": {"operationId": "health", "responses": {"200": {"description": "ok"}}}},
+    },
+}
+
+
+def _edit_spec(spec: Path, edit: Callable[[dict[str, Any]], object]) -> None:
+    doc = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    edit(doc)
+    spec.write_text(yaml.safe_dump(doc), encoding="utf-8")
+
+
+def test_a_spec_outside_apis_toml_keeps_its_version_and_changelog_in_the_output(run_cli: Run, tmp_path: Path) -> None:
+    spec, out = tmp_path / "loose.yaml", tmp_path / "out"
+    spec.write_text(yaml.safe_dump(_ADHOC), encoding="utf-8")
+    assert run_cli("generate", spec, "--package", "loose", "--output", out).returncode == 0
+    assert "## 0.1.0\n\nFirst recorded client API: 2 methods" in (out / "CHANGELOG.md").read_text(encoding="utf-8")
+
+    _edit_spec(spec, lambda doc: doc["paths"].pop("/health"))
+    changed = run_cli("generate", spec, "--package", "loose", "--output", out)
+    assert changed.returncode == 0, changed.stderr
+    assert "loose: version 0.2.0, bumped (major)" in changed.stdout  # 0.x: breaking moves the minor number
+    assert 'version = "0.2.0"' in (out / "pyproject.toml").read_text(encoding="utf-8")
+    changelog = (out / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert changelog.index("## 0.2.0") < changelog.index("## 0.1.0")
+    assert "- method `health`: removed" in changelog
+
+    tree = _tree(out)
+    again = run_cli("generate", spec, "--package", "loose", "--output", out)
+    assert again.returncode == 0 and "version" not in again.stdout
+    assert _tree(out) == tree  # nothing changed since: the same bytes, no second bump
+
+    _edit_spec(spec, lambda doc: doc["paths"].update({"/more": {"get": {"operationId": "more", "responses": {"200": {"description": "ok"}}}}}))
+    recorded = run_cli("generate", spec, "--package", "loose", "--output", out, "--no-bump")
+    assert recorded.returncode == 0 and "version" not in recorded.stdout
+    assert (out / "CHANGELOG.md").read_text(encoding="utf-8") == changelog
