@@ -13,7 +13,7 @@ from datamodel_code_generator.enums import DataModelType, InputFileType
 from datamodel_code_generator.format import DatetimeClassType, PythonVersion
 
 from .ir import Model
-from .naming import schema_class_names
+from .naming import BUILTIN_NAMES, schema_class_names
 
 _HEADER = re.compile(r"\A(#[^\n]*\n)+\n*")
 
@@ -64,7 +64,7 @@ def generate_models(
         code = generate(document, config=config)
     if not isinstance(code, str):
         raise TypeError("datamodel-code-generator returned several modules; expected one")
-    return hoist_enums(open_enums(parametrize_bare_containers(_HEADER.sub("", code))))
+    return hoist_enums(open_enums(unshadow_builtins(parametrize_bare_containers(_HEADER.sub("", code)))))
 
 
 _SCHEMA_REF = "#/components/schemas/"
@@ -139,6 +139,39 @@ def open_enums(code: str) -> str:
         return (f"from enum import {', '.join(names)}\n" if names else "") + runtime
 
     return _ENUM_IMPORT.sub(imports, code, count=1)
+
+
+def unshadow_builtins(code: str) -> str:
+    """Rename each class datamodel-code-generator named like a Python builtin (``Warning``,
+    made up for the items of a ``warnings`` array) to ``<Name>Model``, and every use of it.
+
+    Annotations are lazy, so a field typed ``list[Warning]`` above ``class Warning`` resolved to
+    the builtin exception and the module failed to import. (Component schemas are renamed
+    before, by :func:`~generator.naming.schema_class_names`.)
+    """
+    tree = ast.parse(code)
+    top = {stmt.name for stmt in tree.body if isinstance(stmt, ast.ClassDef)}
+    renamed: dict[str, str] = {}
+    for name in sorted(top & BUILTIN_NAMES):
+        new, n = f"{name}Model", 2
+        while new in top or new in renamed.values():
+            new, n = f"{name}Model{n}", n + 1
+        renamed[name] = new
+    if not renamed:
+        return code
+    lines = code.splitlines(keepends=True)
+    edits: list[tuple[int, int, str, str]] = []  # (line, column, old, new)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in renamed:
+            edits.append((node.lineno, node.col_offset, node.id, renamed[node.id]))
+        elif isinstance(node, ast.ClassDef) and node.name in renamed and node in tree.body:
+            found = re.compile(rf"class\s+({node.name})\b").search(lines[node.lineno - 1], node.col_offset)
+            if found is not None:
+                edits.append((node.lineno, found.start(1), node.name, renamed[node.name]))
+    for line, column, old, new in sorted(edits, reverse=True):  # right to left: columns stay true
+        text = lines[line - 1]
+        lines[line - 1] = text[:column] + new + text[column + len(old):]
+    return "".join(lines)
 
 
 def hoist_enums(code: str) -> str:
@@ -295,4 +328,5 @@ def resolve_class(schema: str, classes: dict[str, Any]) -> str | None:
     for name in classes:
         if _key(name) == wanted:
             return name
-    return None
+    renamed = _key(schema + "Model")  # a builtin's name, made unique by unshadow_builtins
+    return next((name for name in classes if _key(name) == renamed), None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import keyword
 import re
 import unicodedata
@@ -53,6 +54,9 @@ MODULE_NAMES = frozenset(
      "OpenIntEnum", "OpenStrEnum"}
 )
 _CLASS_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+#: Python's builtins (``Warning``, ``Exception``, ``list``...): a model class of that name would
+#: shadow it, and a field annotated with it before the class is defined resolves to the builtin
+BUILTIN_NAMES = frozenset(name for name in vars(builtins) if not name.startswith("_"))
 
 
 def _key(name: str) -> str:
@@ -70,15 +74,21 @@ def schema_class_names(names: Iterable[str]) -> dict[str, str]:
 
     A name that is already a valid identifier (no keyword), unique once case and ``_`` are
     ignored, stays as it is. Any other (dotted ``Thing.Sub``, leading digit, spaces, unicode, a
-    keyword, or ``asc`` after ``ASC``) becomes the PascalCase of its words (``ThingSub``,
-    ``N1Thing``), and a number from 2 up if that is taken. Deterministic: the same names in the
+    keyword, a Python builtin, or ``asc`` after ``ASC``) becomes the PascalCase of its words
+    (``ThingSub``, ``N1Thing``, ``list`` -> ``List``; ``Model`` added where that is still a name
+    the module uses or a builtin, ``Warning`` -> ``WarningModel``), and a number from 2 up if
+    that is taken. Deterministic: the same names in the
     same order give the same classes.
     """
     names = list(names)
     kept = {
         name
         for name in names
-        if _CLASS_NAME.fullmatch(name) and not keyword.iskeyword(name) and not keyword.issoftkeyword(name)
+        if _CLASS_NAME.fullmatch(name)
+        and not keyword.iskeyword(name)
+        and not keyword.issoftkeyword(name)
+        and name not in BUILTIN_NAMES
+        and name[:1].upper() + name[1:] not in BUILTIN_NAMES  # the model generator capitalises
     }
     out: dict[str, str] = {}
     taken: set[str] = {_key(name) for name in MODULE_NAMES}
@@ -91,8 +101,8 @@ def schema_class_names(names: Iterable[str]) -> dict[str, str]:
             continue
         text = re.sub(r"^\+", "plus ", re.sub(r"^-", "minus ", ascii_text(name)))  # +1 / -1
         base = pascal(text) if _key(text) else "Model"
-        if _key(base) in {_key(m) for m in MODULE_NAMES}:
-            base += "Model"  # ``Field`` -> ``FieldModel``
+        if _key(base) in {_key(m) for m in MODULE_NAMES} or base in BUILTIN_NAMES:
+            base += "Model"  # ``Field`` -> ``FieldModel``, ``Warning`` -> ``WarningModel``
         candidate, n = base, 2
         while _key(candidate) in taken:
             candidate, n = f"{base}{n}", n + 1

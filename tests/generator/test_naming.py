@@ -125,7 +125,7 @@ class TestOperationMethodName:
 def test_schema_class_names_are_valid_unique_and_stable() -> None:
     from generator.naming import schema_class_names
 
-    names = ["Thing.Sub", "ThingSub", "ASC", "asc", "1st", "class", "Ünïcode", "+1", "-1", "Field", "ok_name"]
+    names = ["Thing.Sub", "ThingSub", "ASC", "asc", "1st", "class", "Ünïcode", "+1", "-1", "Field", "ok_name", "Warning", "list", "Type", "exception"]
     mapped = schema_class_names(names)
     assert mapped == {
         "Thing.Sub": "ThingSub2",  # the clean name keeps its own spelling
@@ -139,6 +139,10 @@ def test_schema_class_names_are_valid_unique_and_stable() -> None:
         "-1": "Minus1",
         "Field": "FieldModel",  # the models module imports pydantic's Field
         "ok_name": "ok_name",
+        "Warning": "WarningModel",  # would shadow the builtin exception
+        "list": "List",  # would shadow the builtin ``list`` every annotation uses
+        "Type": "Type",  # not a builtin: names are case-sensitive
+        "exception": "ExceptionModel",  # the model generator would capitalise it into the builtin
     }
     assert all(n.isidentifier() and not keyword.iskeyword(n) for n in mapped.values())
     assert schema_class_names(names) == mapped  # deterministic
@@ -176,4 +180,30 @@ def test_enum_default_defined_later_is_hoisted() -> None:
     namespace: dict[str, object] = {}
     exec(compile(fixed, "models", "exec"), namespace)  # would raise NameError before
     with pytest.raises(NameError):
-        exec(compile(code, "models", "exec"), {})
+        exec(compile(code.replace("    Warning: str | None = None\n", ""), "models", "exec"), {})
+
+
+def test_a_class_named_like_a_builtin_is_renamed_with_its_uses() -> None:
+    """datamodel-code-generator names the items of a ``warnings`` array ``Warning``; used above
+    its definition, the lazy annotation resolved to the builtin exception (seen in a public spec)."""
+    from pydantic import BaseModel, PydanticSchemaGenerationError
+
+    from generator.datamodels import unshadow_builtins
+
+    code = (
+        "from __future__ import annotations\nfrom enum import Enum\nfrom pydantic import BaseModel\n\n\n"
+        "class Meta(BaseModel):\n    warnings: list[Warning] | None = None\n    Warning: str | None = None\n\n\n"
+        "class Warning(Enum):\n    deprecated = 'deprecated'\n"
+    )
+    fixed = unshadow_builtins(code)
+    assert "class WarningModel(Enum)" in fixed and "list[WarningModel]" in fixed
+    assert "    Warning: str | None = None" in fixed  # a field of that name stays: it is data
+    namespace: dict[str, object] = {}
+    exec(compile(fixed, "models", "exec"), namespace)
+    meta = namespace["Meta"]
+    assert isinstance(meta, type) and issubclass(meta, BaseModel)
+    meta.model_rebuild(_types_namespace=namespace)
+    assert meta.model_validate({"warnings": ["deprecated"]}).warnings == [namespace["WarningModel"].deprecated]  # type: ignore[attr-defined]
+    assert unshadow_builtins("class Plain:\n    pass\n") == "class Plain:\n    pass\n"
+    with pytest.raises(PydanticSchemaGenerationError):  # before: the builtin exception as a field type
+        exec(compile(code.replace("    Warning: str | None = None\n", ""), "models", "exec"), {})
