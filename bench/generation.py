@@ -59,8 +59,10 @@ def measure(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> Ru
 
 def opc_command() -> list[str] | None:
     """openapi-python-client's command, installing it into its own environment if needed."""
-    exe = OPC_VENV / "bin" / "openapi-python-client"
-    if not exe.exists():
+    # run as ``python -m``: the console script's first line names the folder the environment
+    # was made in, which a worktree that shares ``.tools`` may no longer have
+    python = OPC_VENV / "bin" / "python"
+    if not (OPC_VENV / "bin" / "openapi-python-client").exists():
         print(f"  installing {OPC_REQUIREMENT} into {OPC_VENV.relative_to(_ROOT)} ...", flush=True)
         try:
             subprocess.run([sys.executable, "-m", "venv", str(OPC_VENV)], check=True)
@@ -69,7 +71,7 @@ def opc_command() -> list[str] | None:
             print(f"  openapi-python-client unavailable: {exc}")
             shutil.rmtree(OPC_VENV, ignore_errors=True)
             return None
-    return [str(exe)]
+    return [str(python), "-m", "openapi_python_client"]
 
 
 def github_spec() -> Path | None:
