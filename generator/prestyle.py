@@ -137,7 +137,7 @@ def _docstring_gaps(tree: ast.Module, lines: list[str]) -> Iterator[int]:
     """0-based lines after which a class docstring needs black's blank line: the docstring is
     triple-quoted, on its own lines right after the class line (no comment line between), and
     the next line is an ordinary statement of the class."""
-    for node in ast.walk(tree):
+    for node in _statements(tree):
         if not isinstance(node, ast.ClassDef) or len(node.body) < 2:
             continue
         doc, nxt = node.body[0], node.body[1]
@@ -158,7 +158,7 @@ def _docstring_gaps(tree: ast.Module, lines: list[str]) -> Iterator[int]:
 def _docstring_lines(tree: ast.Module) -> Iterator[int]:
     """0-based lines inside a string that is a statement of its own (a docstring): black
     re-indents such text and strips its trailing blanks but never rewraps it."""
-    for node in ast.walk(tree):
+    for node in _statements(tree):
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
             yield from range(node.lineno, (node.end_lineno or node.lineno) - 1)
 
@@ -193,26 +193,44 @@ def _prestyle(text: str, tree: ast.Module, line_length: int | None) -> tuple[lis
 
 def _layouts(tree: ast.Module, lines: list[str], line_length: int) -> Iterator[tuple[int, list[str]]]:
     """0-based lines of ``lines`` that black lays out over several lines, each with black's lines
-    (see :func:`def_layout` and :func:`dict_layout`); lines black would lay out otherwise, or
-    that these rules are not sure of, are left out."""
-    for node in ast.walk(tree):
+    (see :func:`def_layout`, :func:`call_layout` and :func:`dict_layout`); lines black would lay
+    out otherwise, or that these rules are not sure of, are left out."""
+    for node in _statements(tree):
         if isinstance(node, _DEFS) and node.body and node.body[0].lineno > node.lineno:
             line = lines[node.lineno - 1]
             if len(line) > line_length:
                 layout = def_layout(line, line_length)
                 if layout is not None:
                     yield node.lineno - 1, layout
-        elif isinstance(node, _CALL_STATEMENTS) and node.lineno == node.end_lineno:
-            line, call = lines[node.lineno - 1], _call(node.value)
-            if call is not None and len(line) > line_length:
-                layout = call_layout(line, call, line_length)
-                if layout is not None:
-                    yield node.lineno - 1, layout
-        elif isinstance(node, ast.Dict) and node.lineno == node.end_lineno and node.keys:
-            index = node.lineno - 1
-            layout = dict_layout(lines[index], node, index > 0 and lines[index - 1].endswith(("(", ",")))
-            if layout is not None:
-                yield index, layout
+        elif isinstance(node, _CALL_STATEMENTS):
+            call = _call(node.value)
+            if call is None:
+                continue
+            if node.lineno == node.end_lineno:
+                line = lines[node.lineno - 1]
+                if len(line) > line_length:
+                    layout = call_layout(line, call, line_length)
+                    if layout is not None:
+                        yield node.lineno - 1, layout
+                continue
+            for keyword in call.keywords:  # ``x = f(\n    a,\n    name={ "k": v,  },\n)``
+                value = keyword.value
+                if isinstance(value, ast.Dict) and value.lineno == value.end_lineno and value.keys:
+                    index = value.lineno - 1
+                    layout = dict_layout(lines[index], value, index > 0 and lines[index - 1].endswith(("(", ",")))
+                    if layout is not None:
+                        yield index, layout
+
+
+def _statements(tree: ast.Module) -> Iterator[ast.AST]:
+    """Every statement of ``tree``, nested ones too (and the ``except`` and ``case`` clauses that
+    hold them), without walking into expressions."""
+    todo: list[ast.AST] = list(tree.body)
+    while todo:
+        node = todo.pop()
+        yield node
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            todo.extend(getattr(node, field, ()))
 
 
 #: The start of a ``def`` line: its indentation and everything up to its parameters' bracket.
