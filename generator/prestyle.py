@@ -137,7 +137,7 @@ def _docstring_gaps(tree: ast.Module, lines: list[str]) -> Iterator[int]:
     """0-based lines after which a class docstring needs black's blank line: the docstring is
     triple-quoted, on its own lines right after the class line (no comment line between), and
     the next line is an ordinary statement of the class."""
-    for node in _statements(tree):
+    for node in statements(tree):
         if not isinstance(node, ast.ClassDef) or len(node.body) < 2:
             continue
         doc, nxt = node.body[0], node.body[1]
@@ -158,7 +158,7 @@ def _docstring_gaps(tree: ast.Module, lines: list[str]) -> Iterator[int]:
 def _docstring_lines(tree: ast.Module) -> Iterator[int]:
     """0-based lines inside a string that is a statement of its own (a docstring): black
     re-indents such text and strips its trailing blanks but never rewraps it."""
-    for node in _statements(tree):
+    for node in statements(tree):
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
             yield from range(node.lineno, (node.end_lineno or node.lineno) - 1)
 
@@ -195,7 +195,7 @@ def _layouts(tree: ast.Module, lines: list[str], line_length: int) -> Iterator[t
     """0-based lines of ``lines`` that black lays out over several lines, each with black's lines
     (see :func:`def_layout`, :func:`call_layout` and :func:`dict_layout`); lines black would lay
     out otherwise, or that these rules are not sure of, are left out."""
-    for node in _statements(tree):
+    for node in statements(tree):
         if isinstance(node, _DEFS) and node.body and node.body[0].lineno > node.lineno:
             line = lines[node.lineno - 1]
             if len(line) > line_length:
@@ -222,7 +222,7 @@ def _layouts(tree: ast.Module, lines: list[str], line_length: int) -> Iterator[t
                         yield index, layout
 
 
-def _statements(tree: ast.Module) -> Iterator[ast.AST]:
+def statements(tree: ast.Module) -> Iterator[ast.AST]:
     """Every statement of ``tree``, nested ones too (and the ``except`` and ``case`` clauses that
     hold them), without walking into expressions."""
     todo: list[ast.AST] = list(tree.body)
