@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import itertools
 
 import black
 import pytest
 
 from generator.formatting import BLACK_MODE, format_module, join_pieces
-from generator.prestyle import prestyled, runs, unnest
+from generator.prestyle import prestyled, runs, statements, unnest
 
 SOURCE = '''"""Models."""
 
@@ -152,3 +153,15 @@ def test_runs_separate_classes_and_methods_black_rewraps() -> None:
 def test_text_black_must_see_as_it_is_stays_whole(text: str) -> None:
     assert runs(text, 100) == [(text, False)]
     assert prestyled(text) == text
+
+
+def test_statements_reach_every_nested_statement_and_no_expression() -> None:
+    tree = ast.parse(
+        "class A:\n    x: int\n    def f(self):\n        if x:\n            y = 1\n        else:\n            z = 2\n"
+        "try:\n    pass\nexcept E:\n    w = 3\nfinally:\n    v = 4\nmatch q:\n    case 1:\n        u = 5\n"
+    )
+    found = list(statements(tree))
+    assert {type(s).__name__ for s in found} >= {"ClassDef", "AnnAssign", "FunctionDef", "If", "Try", "Match"}
+    names = {t.id for s in found if isinstance(s, ast.Assign) for t in s.targets if isinstance(t, ast.Name)}
+    assert names == {"y", "z", "w", "v", "u"}
+    assert not any(isinstance(s, ast.expr) for s in found)
