@@ -185,9 +185,10 @@ def _model(node: ast.ClassDef) -> dict[str, Any]:
                 field_call = inner.elts[1] if isinstance(inner, ast.Tuple) and len(inner.elts) > 1 else None
                 annotation = inner.elts[0] if isinstance(inner, ast.Tuple) else inner
                 docs.extend(_field_docs(field_call))
-            if "ClassVar" in ast.unparse(annotation):
+            text = ast.unparse(annotation)
+            if "ClassVar" in text:
                 continue
-            fields[stmt.target.id] = {"type": ast.unparse(annotation), "required": _required(stmt.value)}
+            fields[stmt.target.id] = {"type": text, "required": _required(stmt.value)}
             docs.extend(_field_docs(stmt.value))
     bases = [ast.unparse(b).rpartition(".")[2] for b in node.bases]
     return {"kind": "model", "bases": bases, "fields": fields, "doc": _digest([str(d) for d in docs])}

@@ -14,6 +14,7 @@ from datamodel_code_generator.format import DatetimeClassType, PythonVersion
 
 from .ir import Model
 from .naming import BUILTIN_NAMES, schema_class_names
+from .prestyle import statements
 
 _HEADER = re.compile(r"\A(#[^\n]*\n)+\n*")
 
@@ -250,12 +251,13 @@ def parametrize_bare_containers(code: str) -> str:
     spots: list[tuple[int, int, str]] = []
 
     def visit(node: ast.AST) -> None:
-        subscripted = {id(n.value) for n in ast.walk(node) if isinstance(n, ast.Subscript)}
-        for sub in ast.walk(node):
+        nodes = list(ast.walk(node))
+        subscripted = {id(n.value) for n in nodes if isinstance(n, ast.Subscript)}
+        for sub in nodes:
             if isinstance(sub, ast.Name) and sub.id in _BARE and id(sub) not in subscripted:
                 spots.append((sub.lineno, sub.col_offset, sub.id))
 
-    for stmt in ast.walk(tree):
+    for stmt in statements(tree):  # annotated assignments and classes are statements
         if isinstance(stmt, ast.AnnAssign):
             visit(stmt.annotation)
         elif isinstance(stmt, ast.ClassDef):

@@ -11,9 +11,10 @@ Four things make formatting a huge package affordable, none of which can change 
   classes or between the methods of a class into pieces black formats exactly as the whole
   (:func:`split_module`), which bounds black's memory and spreads the work. A result never
   depends on which worker ran it.
-- **One black pass where one is enough.** Black's input-independent changes are made ahead and
-  each piece is cut into runs that black leaves alone and runs it rewraps, so that black's
-  second pass (run whenever the first changed anything) is spent on the latter only
+- **One black pass where one is enough.** Black's input-independent changes and its layout of
+  the long lines the templates make (signatures, result calls, dictionary arguments) are made
+  ahead, and each piece is cut into runs that black leaves alone and runs it rewraps, so that
+  black's second pass (run whenever the first changed anything) is spent on the latter only
   (:mod:`.prestyle`).
 - **A content-addressed cache.** A formatted module is stored under the SHA-256 of black's
   version, the mode and the unformatted text, in the user cache directory (:mod:`.cache`); the

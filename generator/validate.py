@@ -16,6 +16,7 @@ from typing import Any
 import jsonschema
 import referencing.exceptions
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+from openapi_spec_validator.validation import keywords
 from openapi_spec_validator.validation.exceptions import (
     DuplicateOperationIDError,
     ExtraParametersError,
@@ -59,6 +60,49 @@ def extension_schema() -> dict[str, Any]:
     text = resources.files("generator").joinpath("extensions.schema.json").read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
+
+
+class _SeenIds(list[int]):
+    """The list in which openapi-spec-validator's schema checker records the schemas it has
+    visited and meta-checked (their ``id``), tested with ``in`` before each schema: a list
+    scan, quadratic in the number of schemas (6 of the 11 s GitHub's description took). The
+    same list, its ``in`` answered by a set; what it holds and in which order is unchanged."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._members: set[int] = set()
+
+    def append(self, item: int) -> None:
+        super().append(item)
+        self._members.add(item)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._members
+
+
+class _SchemaV30(keywords.OpenAPIV30SchemaValidator):
+    def __init__(self, registry: Any) -> None:
+        super().__init__(registry)
+        self.visited_schema_ids, self.meta_checked_schema_ids = _SeenIds(), _SeenIds()
+
+
+class _SchemaV31(keywords.OpenAPIV31SchemaValidator):
+    def __init__(self, registry: Any) -> None:
+        super().__init__(registry)
+        self.visited_schema_ids, self.meta_checked_schema_ids = _SeenIds(), _SeenIds()
+
+
+class _SpecV30(OpenAPIV30SpecValidator):
+    """openapi-spec-validator's OpenAPI 3.0 checks, the same findings in the same order
+    (its schema checker remembers visited schemas in a :class:`_SeenIds`)."""
+
+    keyword_validators = {**OpenAPIV30SpecValidator.keyword_validators, "schema": _SchemaV30}  # noqa: RUF012 (as the base class declares it)
+
+
+class _SpecV31(OpenAPIV31SpecValidator):
+    """As :class:`_SpecV30`, for OpenAPI 3.1."""
+
+    keyword_validators = {**OpenAPIV31SpecValidator.keyword_validators, "schema": _SchemaV31}  # noqa: RUF012 (as the base class declares it)
 
 
 #: Findings no client can be generated despite: the document cannot be read as OpenAPI 3.x or a
@@ -116,7 +160,7 @@ def _openapi(spec: LoadedSpec) -> Iterator[Diagnostic]:
     if dangling:  # the validator cannot resolve them and would stop with an exception
         yield from dangling
         return
-    validator_cls = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
+    validator_cls = _SpecV31 if version.startswith("3.1") else _SpecV30
     known = _validity_key(doc, validator_cls)
     if store.read(store.cache_dir("valid"), known) is not None:
         return  # this very document passed this very validator before

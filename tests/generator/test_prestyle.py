@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import itertools
 
 import black
 import pytest
 
 from generator.formatting import BLACK_MODE, format_module, join_pieces
-from generator.prestyle import NESTED, prestyled, runs, unnest
+from generator.prestyle import prestyled, runs, statements, unnest
 
 SOURCE = '''"""Models."""
 
@@ -129,15 +130,14 @@ def test_runs_format_like_the_whole() -> None:
     assert format_module("m.py", SOURCE) == black_of(SOURCE)
 
 
-def test_runs_separate_classes_and_methods_with_long_lines() -> None:
+def test_runs_separate_classes_and_methods_black_rewraps() -> None:
     pieces = runs(SOURCE, 100)
     long = [any(len(line) > 100 for line in text.splitlines()) for text, _ in pieces]
     assert all(a != b for a, b in itertools.pairwise(long))  # runs alternate
-    assert any("class G" in text and "class H" in text and "class I" not in text for text, _ in pieces)
-    assert pieces[-2:] == [
-        (NESTED + "    def long(self, first: int = 1, second: list[str] = [\"a\", \"b\", \"c\"], third: dict[str, int] = {\"a\": 1}) -> int:\n        return 2\n", True),
-        (NESTED + '    def also_short(self) -> str:\n        return "also"\n', True),
-    ]
+    # G's long call and the long def are laid out as black would (test_prestyle_layout.py): only
+    # H's annotation is left for black to rewrap
+    assert [text.split("\n", 1)[0] for text, _ in pieces] == ['"""Models."""', "class H(BaseModel):", "class I(BaseModel):"]
+    assert "    def long(\n        self, first: int = 1," in pieces[-1][0]
 
 
 @pytest.mark.parametrize(
@@ -153,3 +153,15 @@ def test_runs_separate_classes_and_methods_with_long_lines() -> None:
 def test_text_black_must_see_as_it_is_stays_whole(text: str) -> None:
     assert runs(text, 100) == [(text, False)]
     assert prestyled(text) == text
+
+
+def test_statements_reach_every_nested_statement_and_no_expression() -> None:
+    tree = ast.parse(
+        "class A:\n    x: int\n    def f(self):\n        if x:\n            y = 1\n        else:\n            z = 2\n"
+        "try:\n    pass\nexcept E:\n    w = 3\nfinally:\n    v = 4\nmatch q:\n    case 1:\n        u = 5\n"
+    )
+    found = list(statements(tree))
+    assert {type(s).__name__ for s in found} >= {"ClassDef", "AnnAssign", "FunctionDef", "If", "Try", "Match"}
+    names = {t.id for s in found if isinstance(s, ast.Assign) for t in s.targets if isinstance(t, ast.Name)}
+    assert names == {"y", "z", "w", "v", "u"}
+    assert not any(isinstance(s, ast.expr) for s in found)
