@@ -39,6 +39,7 @@ from typing import ParamSpec, TypeVar
 import black
 
 from . import cache, prestyle
+from .bulk import gc_paused
 
 BLACK_MODE = black.Mode(target_versions={black.mode.TargetVersion.PY311}, line_length=100)
 #: Modules shorter than this are formatted in the calling process (a round trip costs more).
@@ -57,17 +58,14 @@ def format_module(path: str, text: str, nested: bool = False) -> str:
     """``black.format_str`` of ``text`` with :data:`BLACK_MODE`, the collector paused; black's
     cheap changes made ahead and the text cut where black's work differs (:mod:`.prestyle`).
     ``nested``: ``text`` is a piece of methods under :data:`.prestyle.NESTED` (taken off again)."""
-    enabled = gc.isenabled()
-    gc.disable()
     try:
-        pieces = prestyle.runs(text, BLACK_MODE.line_length)
-        formatted = join_pieces([prestyle.unnest(black.format_str(piece, mode=BLACK_MODE), inner) for piece, inner in pieces])
-        return prestyle.unnest(formatted, nested)
+        with gc_paused():
+            pieces = prestyle.runs(text, BLACK_MODE.line_length)
+            formatted = join_pieces([prestyle.unnest(black.format_str(piece, mode=BLACK_MODE), inner) for piece, inner in pieces])
+            return prestyle.unnest(formatted, nested)
     except black.parsing.InvalidInput as exc:
         raise FormatError(f"rendered {path} is not valid Python: {exc}") from None
     finally:
-        if enabled:
-            gc.enable()
         if len(text) >= INLINE_BELOW:  # free the big tree now (a collection costs little here)
             gc.collect()
 

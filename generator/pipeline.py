@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .bulk import gc_paused
 from .changelog import CHANGELOG, Release, plan_release
 from .config import PackageConfig
 from .datamodels import generate_models
@@ -101,20 +102,6 @@ def _long_lived(spec: LoadedSpec) -> Iterator[None]:
         gc.unfreeze()
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic GC for a while: reading rendered modules with ``ast`` makes trees of millions
-    of nodes (freed by reference counting, no cycles) that the collector would walk again and
-    again along with everything else alive (a third of the API surface's time on GitHub's)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _check(problems: list[Diagnostic], strict: bool, spec: LoadedSpec) -> None:
     """Raise :class:`SpecError` when the findings stop generation (see :func:`~generator.validate.blocking`),
     every finding with its line."""
@@ -161,7 +148,7 @@ def generate_package(cfg: PackageConfig, templates: Path, root: Path | None, *, 
         models_path = f"{pkg_dir}/{cfg.models_module}.py"
         models_text = models_module(spec_text((spec.document.get("info") or {}).get("title", "")), models_code)
         pending = {models_path: formatter.submit(models_path, models_text)}
-        with _gc_paused():
+        with gc_paused():  # the syntax trees of the models and rendered modules
             api = build_api(spec, models_code)
         rendered = render_files(templates, api, cfg, {})
         for depth in range(1, cfg.package.count(".") + 1):  # a dotted package's parents: plain packages
@@ -181,7 +168,7 @@ def generate_package(cfg: PackageConfig, templates: Path, root: Path | None, *, 
         # the surface is read while the workers format: black keeps every module's syntax tree,
         # and the surface is made of syntax trees (names, signatures, annotations unparsed), so
         # the rendered modules give what users import, and the last serial step is gone
-        with _gc_paused():
+        with gc_paused():  # the syntax trees of the models and rendered modules
             surface = api_surface(api, cfg, rendered)
         files = {
             path: finish(path, text, api, pending[path].result() if path in pending else None)

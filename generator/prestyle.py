@@ -35,12 +35,13 @@ through in one pass, and none can change black's output:
 from __future__ import annotations
 
 import ast
-import gc
 import io
 import itertools
 import re
 import tokenize
 from collections.abc import Iterator
+
+from .bulk import gc_paused
 
 #: Characters besides ``\n`` that ``str.splitlines`` ends a line at (or that black treats
 #: specially); a text holding one is left to black as it is.
@@ -57,15 +58,11 @@ def cuttable(text: str) -> bool:
 
 def parse(text: str) -> ast.Module | None:
     """``text``'s syntax tree (the cyclic GC paused: a big module makes a big tree), or None."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return ast.parse(text)
-    except (SyntaxError, ValueError):
-        return None
-    finally:
-        if enabled:
-            gc.enable()
+    with gc_paused():
+        try:
+            return ast.parse(text)
+        except (SyntaxError, ValueError):
+            return None
 
 
 #: The stand-in class a piece of methods is formatted under (and the line taken off after).
