@@ -80,16 +80,20 @@ class _SeenIds(list[int]):
         return item in self._members
 
 
-class _SchemaV30(keywords.OpenAPIV30SchemaValidator):
+class _SeenIdsSchema(keywords.SchemaValidator):
+    """The schema checker, remembering what it has seen in :class:`_SeenIds`."""
+
     def __init__(self, registry: Any) -> None:
         super().__init__(registry)
         self.visited_schema_ids, self.meta_checked_schema_ids = _SeenIds(), _SeenIds()
 
 
-class _SchemaV31(keywords.OpenAPIV31SchemaValidator):
-    def __init__(self, registry: Any) -> None:
-        super().__init__(registry)
-        self.visited_schema_ids, self.meta_checked_schema_ids = _SeenIds(), _SeenIds()
+class _SchemaV30(_SeenIdsSchema, keywords.OpenAPIV30SchemaValidator):
+    pass
+
+
+class _SchemaV31(_SeenIdsSchema, keywords.OpenAPIV31SchemaValidator):
+    pass
 
 
 class _SpecV30(OpenAPIV30SpecValidator):
