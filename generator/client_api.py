@@ -91,12 +91,10 @@ def _constructor(api: Api) -> dict[str, Any]:
     """The arguments the spec gives the client's constructor (as the client template prints
     them: server variables, held parameters, the auth's arguments; the others never change)
     and the server variables ``server_variables=`` accepts."""
-    parts = ["*"]
-    if api.server_variables:
-        parts.append("server_variables: Mapping[str, str] | None = None")
-    parts += [f"{p.py_name}: {p.type_expr} | None = None" for p in api.held_params]
-    parts += [f"{arg.name}: {arg.annotation} = {arg.default}" for arg in api.auth.arguments]
-    entry = _method(", ".join(parts), "None", "", "") if len(parts) > 1 else _method("", "None", "", "")
+    keywords = ["server_variables: Mapping[str, str] | None = None"] if api.server_variables else []
+    keywords += [f"{p.py_name}: {p.type_expr} | None = None" for p in api.held_params]
+    keywords += [f"{arg.name}: {arg.annotation} = {arg.default}" for arg in api.auth.arguments]
+    entry = _method(f"*, {', '.join(keywords)}" if keywords else "", "None", "", "")
     entry["server_variables"] = {v.name: {"default": v.default, "enum": list(v.enum)} for v in api.server_variables}
     return entry
 

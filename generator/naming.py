@@ -77,8 +77,7 @@ def schema_class_names(names: Iterable[str]) -> dict[str, str]:
     keyword, a Python builtin, or ``asc`` after ``ASC``) becomes the PascalCase of its words
     (``ThingSub``, ``N1Thing``, ``list`` -> ``List``; ``Model`` added where that is still a name
     the module uses or a builtin, ``Warning`` -> ``WarningModel``), and a number from 2 up if
-    that is taken. Deterministic: the same names in the
-    same order give the same classes.
+    that is taken. Deterministic: the same names in the same order give the same classes.
     """
     names = list(names)
     kept = {
@@ -91,7 +90,8 @@ def schema_class_names(names: Iterable[str]) -> dict[str, str]:
         and name[:1].upper() + name[1:] not in BUILTIN_NAMES  # the model generator capitalises
     }
     out: dict[str, str] = {}
-    taken: set[str] = {_key(name) for name in MODULE_NAMES}
+    module_keys = {_key(name) for name in MODULE_NAMES}
+    taken: set[str] = set(module_keys)
     for name in names:  # the first of a clean name's collisions keeps it
         if name in kept and _key(name) not in taken:
             out[name] = name
@@ -101,7 +101,7 @@ def schema_class_names(names: Iterable[str]) -> dict[str, str]:
             continue
         text = re.sub(r"^\+", "plus ", re.sub(r"^-", "minus ", ascii_text(name)))  # +1 / -1
         base = pascal(text) if _key(text) else "Model"
-        if _key(base) in {_key(m) for m in MODULE_NAMES} or base in BUILTIN_NAMES:
+        if _key(base) in module_keys or base in BUILTIN_NAMES:
             base += "Model"  # ``Field`` -> ``FieldModel``, ``Warning`` -> ``WarningModel``
         candidate, n = base, 2
         while _key(candidate) in taken:
