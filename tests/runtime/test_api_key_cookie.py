@@ -2,59 +2,41 @@
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Iterator
 from http.cookies import SimpleCookie
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
+from servers.fault_server import Fault, FaultServer
 from specwright_runtime import ApiKeyAuth, ApiKeyScheme
 
 
-class _EchoCookies(BaseHTTPRequestHandler):
-    """Answers with the cookies it parsed, as a server framework would see them."""
-
-    def do_GET(self) -> None:
-        jar = SimpleCookie(self.headers.get("Cookie", ""))
-        body = json.dumps({name: morsel.value for name, morsel in jar.items()}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:  # keep the test output clean
-        pass
+@pytest.fixture
+def server() -> Iterator[FaultServer]:
+    with FaultServer() as srv:
+        srv.script("/whoami", Fault.json(200, {}))
+        yield srv
 
 
-@pytest.fixture(scope="module")
-def server_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _EchoCookies)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+def _cookies(server: FaultServer) -> dict[str, str]:
+    """The cookies of the last request, parsed as a server framework would."""
+    [request] = server.requests_to("/whoami")
+    return {name: morsel.value for name, morsel in SimpleCookie(request.headers.get("cookie", "")).items()}
 
 
-def test_the_key_arrives_as_a_cookie(server_url: str) -> None:
-    auth = ApiKeyScheme("session_key", "cookie").build(server_url, {"api_key": "k-123"})
-    with httpx.Client(base_url=server_url, auth=auth) as client:
-        answer = client.get("/whoami")
-    assert answer.json() == {"session_key": "k-123"}
-    assert "session_key" not in answer.request.headers  # not a header of that name
+def test_the_key_arrives_as_a_cookie(server: FaultServer) -> None:
+    auth = ApiKeyScheme("session_key", "cookie").build(server.url, {"api_key": "k-123"})
+    with httpx.Client(base_url=server.url, auth=auth) as client:
+        client.get("/whoami")
+    assert _cookies(server) == {"session_key": "k-123"}
+    assert "session_key" not in server.requests_to("/whoami")[0].headers  # not a header of that name
 
 
-def test_the_callers_cookies_stay(server_url: str) -> None:
+def test_the_callers_cookies_stay(server: FaultServer) -> None:
     auth = ApiKeyAuth("k-123", name="session_key", location="cookie")
-    with httpx.Client(base_url=server_url, auth=auth, cookies={"theme": "dark"}) as client:
-        answer = client.get("/whoami", headers={"X-Trace": "1"})
-    assert answer.json() == {"theme": "dark", "session_key": "k-123"}
+    with httpx.Client(base_url=server.url, auth=auth, cookies={"theme": "dark"}) as client:
+        client.get("/whoami", headers={"X-Trace": "1"})
+    assert _cookies(server) == {"theme": "dark", "session_key": "k-123"}
 
 
 @pytest.mark.parametrize("key", ["two words", "semi;colon", 'quo"te', "comma,", "back\\slash"])

@@ -96,7 +96,8 @@ class BasicAuth(httpx.Auth):
 #: RFC 6265 section 4.1.1: a cookie name is a token, a cookie value cookie-octets (no
 #: whitespace, DQUOTE, comma, semicolon or backslash), optionally in double quotes
 _COOKIE_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
-_COOKIE_VALUE = re.compile(r'[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*|"[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*"')
+_COOKIE_OCTETS = r"[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*"
+_COOKIE_VALUE = re.compile(f'{_COOKIE_OCTETS}|"{_COOKIE_OCTETS}"')
 
 
 class ApiKeyAuth(httpx.Auth):
